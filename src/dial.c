@@ -1,0 +1,251 @@
+/*
+ * Everything before connect() succeeds: resolve, bind, connect with a
+ * deadline.  Returns a TD_* code; failures are reported here because only
+ * here do we know which address failed and why.
+ */
+#include <sys/socket.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+
+/* "127.0.0.1 port 80", or "localhost (::1) port 80" for a name. */
+static void
+format_addr(char *buf, size_t len, const char *name,
+    const struct sockaddr *sa, socklen_t salen)
+{
+	/* Numeric only: an IPv6 address with a scope, and a port. */
+	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], port[8];
+
+	if (getnameinfo(sa, salen, host, sizeof(host), port, sizeof(port),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, len, "%s", name != NULL ? name : "?");
+		return;
+	}
+	if (name == NULL || strcmp(name, host) == 0)
+		snprintf(buf, len, "%s port %s", host, port);
+	else
+		snprintf(buf, len, "%s (%s) port %s", name, host, port);
+}
+
+static int
+resolve(const char *host, const char *port, const struct options *o,
+    bool passive, struct addrinfo **res)
+{
+	struct addrinfo hints = { 0 };
+	int rc;
+
+	hints.ai_family = o->family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = AI_NUMERICSERV | (o->numeric ? AI_NUMERICHOST : 0) |
+	    (passive ? AI_PASSIVE : 0);
+	rc = getaddrinfo(host, port, &hints, res);
+	if (rc == 0)
+		return TD_OK;
+	if (rc == EAI_SYSTEM)
+		report_fail("resolve %s", host != NULL ? host : "source");
+	else
+		report_failx("resolve %s: %s", host != NULL ? host : "source",
+		    gai_strerror(rc));
+	return TD_RESOLVE;
+}
+
+/* The first local address of the family the target needs, or NULL. */
+static const struct addrinfo *
+pick_source(const struct addrinfo *src, int family)
+{
+	for (; src != NULL; src = src->ai_next)
+		if (src->ai_family == family)
+			return src;
+	return NULL;
+}
+
+/* SO_REUSEADDR, then bind.  Returns TD_OK or TD_BIND (reported). */
+static int
+bind_source(int fd, const struct addrinfo *src, const struct options *o)
+{
+	char what[PEER_NAME_MAX];
+	int on = 1, saved;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, src->ai_addr, src->ai_addrlen) == -1) {
+		saved = errno;
+		format_addr(what, sizeof(what), o->source, src->ai_addr,
+		    src->ai_addrlen);
+		errno = saved;
+		report_fail("bind to %s", what);
+		return TD_BIND;
+	}
+	return TD_OK;
+}
+
+/*
+ * Wait up to timeout_ms (-1: no limit) for a non-blocking connect.
+ * Returns 0 when connected, else -1 with errno: ETIMEDOUT, EINTR for a
+ * signal, or the connect error from SO_ERROR.
+ */
+static int
+wait_connected(int fd, long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	struct timespec ts, *tsp;
+	socklen_t len = sizeof(int);
+	int err, n, ms;
+
+	for (;;) {
+		ms = clock_poll_ms(deadline, NO_DEADLINE);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		tsp = ms == -1 ? NULL : &ts;
+		n = ppoll(&pfd, 1, tsp, sig_pollmask());
+		if (n == -1 && errno == EINTR && sig_count() == 0)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return errno = ETIMEDOUT, -1;
+		break;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		return -1;
+	if (err != 0)
+		return errno = err, -1;
+	return 0;
+}
+
+/*
+ * One attempt at one address, within its share of the time left.
+ * Returns a TD_* code; on TD_OK s->fd is the connected socket.
+ */
+static int
+attempt(const struct addrinfo *ai, const struct addrinfo *src,
+    const struct options *o, long long share_ms, bool last,
+    struct session *s)
+{
+	int fd, code, saved;
+
+	format_addr(s->peer, sizeof(s->peer), o->host, ai->ai_addr,
+	    ai->ai_addrlen);
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1) {
+		report_fail("socket for %s", s->peer);
+		return TD_FAILURE;
+	}
+	if (src != NULL && (code = bind_source(fd, src, o)) != TD_OK) {
+		close(fd);
+		return code;
+	}
+	if (share_ms == -1)
+		report_verbose(o, 2, "connecting to %s", s->peer);
+	else
+		report_verbose(o, 2, "connecting to %s (%lld ms left for it)",
+		    s->peer, share_ms);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+	    (errno == EINPROGRESS &&
+	    wait_connected(fd, clock_deadline(share_ms)) == 0)) {
+		s->fd = fd;
+		return TD_OK;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (errno == EINTR)
+		return TD_SIGNAL_BASE + sig_last();
+	/* Without -v only the last attempt speaks: it sets the status. */
+	if (last || o->verbose > 0)
+		report_fail("connect to %s", s->peer);
+	return exitcode_connect(saved);
+}
+
+static void
+describe_ends(struct session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
+		format_addr(s->local, sizeof(s->local), NULL,
+		    (struct sockaddr *)&ss, len);
+}
+
+/*
+ * Try each address in turn.  With -w, each attempt gets an even share of
+ * the time left, so a dead first address cannot starve the others.
+ */
+static int
+connect_any(const struct addrinfo *res, const struct addrinfo *src,
+    const struct options *o, struct session *s)
+{
+	const struct addrinfo *ai, *use_src;
+	long long deadline, share;
+	int code = TD_BIND, left = 0;
+
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		left++;
+	deadline = clock_deadline(o->connect_timeout_ms);
+	for (ai = res; ai != NULL; ai = ai->ai_next, left--) {
+		use_src = NULL;
+		if (src != NULL && (use_src = pick_source(src,
+		    ai->ai_family)) == NULL)
+			continue;
+		share = -1;
+		if (deadline != NO_DEADLINE) {
+			share = (deadline - clock_now_ms()) / left;
+			if (share < 0)
+				share = 0;
+		}
+		code = attempt(ai, use_src, o, share, left == 1, s);
+		if (code == TD_OK || code > TD_SIGNAL_BASE)
+			return code;
+	}
+	if (code == TD_BIND && s->peer[0] == '\0')
+		report_failx("bind to %s: no address of the target's family",
+		    o->source != NULL ? o->source : "source port");
+	return code;
+}
+
+/*
+ * Resolve o->host and o->port, bind if -s/-p asked for it, and connect.
+ * Returns TD_OK with s->fd connected (non-blocking), or the TD_* code of
+ * the last attempt, its failure already reported.
+ */
+int
+dial(const struct options *o, struct session *s)
+{
+	struct addrinfo *res, *src = NULL;
+	const char *sport;
+	int code;
+
+	if ((code = resolve(o->host, o->port, o, false, &res)) != TD_OK)
+		return code;
+	sport = o->source_port[0] != '\0' ? o->source_port : NULL;
+	if ((o->source != NULL || sport != NULL) &&
+	    (code = resolve(o->source, sport, o, true, &src)) != TD_OK) {
+		freeaddrinfo(res);
+		return code;
+	}
+	if (sig_count() > 0)
+		code = TD_SIGNAL_BASE + sig_last();
+	else
+		code = connect_any(res, src, o, s);
+	if (code == TD_OK) {
+		describe_ends(s);
+		s->connected_ms = clock_now_ms();
+		report_verbose(o, 1, "connected to %s from %s", s->peer,
+		    s->local);
+	}
+	freeaddrinfo(res);
+	if (src != NULL)
+		freeaddrinfo(src);
+	return code;
+}

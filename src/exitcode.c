@@ -1,0 +1,53 @@
+/*
+ * What the exit codes mean, and which code a connect error gets.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "tcpdial.h"
+
+static const struct {
+	int code;
+	const char *meaning;
+} table[] = {
+#define X(sym, num, text) { sym, text },
+	TD_EXIT_CODES
+#undef X
+};
+
+/* The one-line meaning of code, as the man page's EXIT STATUS says it. */
+const char *
+exitcode_meaning(int code)
+{
+	size_t i;
+
+	if (code > TD_SIGNAL_BASE)
+		return "ended by a signal";
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].code == code)
+			return table[i].meaning;
+	return "unknown";
+}
+
+/* The exit code for errno err from connect(2) or the connect wait. */
+int
+exitcode_connect(int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		return TD_REFUSED;
+	case ETIMEDOUT:
+		return TD_TIMEOUT;
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+	case ENETDOWN:
+	case EHOSTDOWN:
+		return TD_UNREACH;
+	case EADDRINUSE:
+	case EADDRNOTAVAIL:
+		/* The kernel's choice of local port or address failed. */
+		return TD_BIND;
+	default:
+		return TD_FAILURE;
+	}
+}

@@ -1,0 +1,177 @@
+/*
+ * How the connection ends: our FIN, the wait for the disconnect to
+ * complete (-q), a graceful close that never turns into a reset, and the
+ * abortive close (RST) that --close abort or a second signal asks for.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+
+/* Send our FIN: we write no more, and keep reading until the peer's. */
+void
+hangup_fin(const struct options *o, struct session *s)
+{
+	if (shutdown(s->fd, SHUT_WR) == 0)
+		report_verbose(o, 2, "sent FIN to %s", s->peer);
+	s->fin_sent = true;
+	s->fin_sent_ms = clock_now_ms();
+	s->peer_closed_first = s->peer_fin_ms != -1;
+}
+
+/*
+ * Read and discard what is queued now.  Linux answers close() on a
+ * socket with unread data by RST instead of FIN (tcp(7), RFC 2525 2.17),
+ * so a graceful close must read the queue dry first.  Only what is
+ * queued now is read: a peer that keeps sending cannot keep us here.
+ */
+static void
+drain_queue(int fd)
+{
+	char sink[16384];
+	int queued;
+	ssize_t n;
+
+	if (ioctl(fd, FIONREAD, &queued) == -1)
+		return;
+	while (queued > 0) {
+		n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		queued -= (int)n;
+	}
+}
+
+/* Whether our data and FIN are acknowledged and the peer's FIN is in. */
+static bool
+disconnect_complete(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		return false;
+	/* Both FINs done leaves the socket CLOSE (its TIME_WAIT moves on). */
+	return ti.tcpi_state == TCP_CLOSE || ti.tcpi_state == TCP_TIME_WAIT;
+}
+
+/*
+ * Wait until the disconnect is complete or s->disconnect_deadline passes.
+ * The kernel has no event for "FIN acknowledged", so look at TCP_INFO
+ * at growing intervals (1 ms to 32 ms).  A signal ends the wait.
+ */
+static bool
+wait_disconnect(struct session *s)
+{
+	struct timespec ts;
+	int step = 1, ms;
+
+	while (!disconnect_complete(s->fd)) {
+		ms = clock_poll_ms(s->disconnect_deadline, NO_DEADLINE);
+		if (ms == 0 || sig_count() > 0)
+			return false;
+		if (ms == -1 || ms > step)
+			ms = step;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)ms * 1000000;
+		ppoll(NULL, 0, &ts, sig_pollmask());
+		if (step < 32)
+			step *= 2;
+	}
+	return true;
+}
+
+/* RST: SO_LINGER {1, 0} makes close() discard unsent data and reset. */
+static void
+close_abort(const struct options *o, struct session *s)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(s->fd);
+	s->how = END_ABORT;
+	report_verbose(o, 2, "sent RST to %s", s->peer);
+}
+
+/* FIN if not sent yet, read the queue dry, close. */
+static void
+close_graceful(const struct options *o, struct session *s)
+{
+	if (!s->fin_sent)
+		hangup_fin(o, s);
+	drain_queue(s->fd);
+	close(s->fd);
+}
+
+/*
+ * After a graceful end: wait for the disconnect to complete, within -q
+ * if given.  Returns code, or TD_DISCONNECT when -q ran out first.
+ */
+static int
+finish_graceful(const struct options *o, struct session *s, int code)
+{
+	if (!s->fin_sent)
+		hangup_fin(o, s);
+	s->disconnect_done = wait_disconnect(s);
+	if (s->disconnect_done) {
+		report_verbose(o, 1, "disconnect complete after %lld ms",
+		    clock_now_ms() - s->fin_sent_ms);
+		close_graceful(o, s);
+		return code;
+	}
+	if (sig_count() > 1) {
+		close_abort(o, s);
+		return TD_SIGNAL_BASE + sig_last();
+	}
+	if (code == TD_OK && sig_count() == 0) {
+		report_failx("%s: disconnect not complete after %lld ms",
+		    s->peer, o->disconnect_wait_ms);
+		code = TD_DISCONNECT;
+	} else if (sig_count() > 0)
+		code = TD_SIGNAL_BASE + sig_last();
+	s->how = END_CUT;
+	hangup_close(o, s);
+	return code;
+}
+
+/* Close now, as --close says: RST for abort, else a graceful close. */
+void
+hangup_close(const struct options *o, struct session *s)
+{
+	if (o->close_mode == CLOSE_ABORT)
+		close_abort(o, s);
+	else
+		close_graceful(o, s);
+}
+
+/*
+ * Carry out the ending relay_run() decided (s->how) and close the
+ * socket.  Returns the final exit code, given the code so far.
+ */
+int
+hangup_end(const struct options *o, struct session *s, int code)
+{
+	switch (s->how) {
+	case END_PEER_RESET:
+		close(s->fd);
+		break;
+	case END_ABORT:
+		close_abort(o, s);
+		break;
+	case END_GRACEFUL:
+		code = finish_graceful(o, s, code);
+		break;
+	default:
+		hangup_close(o, s);
+		break;
+	}
+	s->end_ms = clock_now_ms();
+	return code;
+}

@@ -1,0 +1,366 @@
+/*
+ * argv to struct options.  The only file that looks at argv, and, with
+ * main(), the only one that exits: a usage error exits 2 here, before
+ * any name is resolved or any packet is sent.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <err.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpdial.h"
+
+enum {
+	OPT_CLOSE = 256,
+	OPT_NO_HALF_CLOSE,
+};
+
+/* Sorted by long name. */
+static const struct option longopts[] = {
+	{ "close",		required_argument,	NULL,	OPT_CLOSE },
+	{ "connect-timeout",	required_argument,	NULL,	'w' },
+	{ "crlf",		no_argument,		NULL,	'C' },
+	{ "disconnect-wait",	required_argument,	NULL,	'q' },
+	{ "help",		no_argument,		NULL,	'h' },
+	{ "idle-timeout",	required_argument,	NULL,	'i' },
+	{ "no-half-close",	no_argument,		NULL,	OPT_NO_HALF_CLOSE },
+	{ "numeric",		no_argument,		NULL,	'n' },
+	{ "probe",		no_argument,		NULL,	'z' },
+	{ "source",		required_argument,	NULL,	's' },
+	{ "source-port",	required_argument,	NULL,	'p' },
+	{ "verbose",		no_argument,		NULL,	'v' },
+	{ "version",		no_argument,		NULL,	'V' },
+	{ NULL,			0,			NULL,	0 },
+};
+static const char shortopts[] = ":46Chi:Nnp:q:s:Vvw:z";
+
+static const char usage_text[] =
+"usage: tcpdial [-46ChNnVvz] [--close mode] [-i duration] [--no-half-close]\n"
+"\t[-p source_port] [-q duration] [-s source] [-w duration]\n"
+"\thost port | host:port\n";
+
+static const char help_text[] =
+"\n"
+"Connect:\n"
+"  -4                      use IPv4 addresses only\n"
+"  -6                      use IPv6 addresses only\n"
+"  -n, --numeric           host must be a numeric address; never resolve names\n"
+"  -p, --source-port PORT  bind the local end to PORT (SO_REUSEADDR)\n"
+"  -s, --source ADDR       bind the local end to ADDR\n"
+"  -w, --connect-timeout DURATION\n"
+"                          deadline for the whole connect phase\n"
+"  -z, --probe             connect, then close at once without sending data\n"
+"Session:\n"
+"  -C, --crlf              send each LF read from stdin as CRLF\n"
+"  -i, --idle-timeout DURATION\n"
+"                          end the session after DURATION with no traffic\n"
+"  -N                      half-close on stdin EOF (the default; for nc)\n"
+"      --no-half-close     at stdin EOF send nothing; wait for the peer\n"
+"Close:\n"
+"      --close MODE        graceful (FIN, the default) or abort (RST)\n"
+"  -q, --disconnect-wait DURATION\n"
+"                          after our FIN, wait at most DURATION for the peer\n"
+"Information:\n"
+"  -v, --verbose           narrate on stderr (twice: more detail)\n"
+"  -h, --help              print this help and exit\n"
+"  -V, --version           print the version and exit\n"
+"\n"
+"DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
+
+/* Print one line naming what was wrong, and exit 2. */
+static void __attribute__((__noreturn__, __format__(__printf__, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	exit(TD_USAGE);
+}
+
+/* The option as the user spelled it, for messages: "-w" or "--close". */
+static const char *
+opt_name(int ch, int longindex)
+{
+	static char shortname[3] = "-?";
+
+	if (longindex >= 0) {
+		static char longname[32];
+
+		snprintf(longname, sizeof(longname), "--%s",
+		    longopts[longindex].name);
+		return longname;
+	}
+	shortname[1] = (char)ch;
+	return shortname;
+}
+
+static long long
+get_duration(const char *name, const char *arg)
+{
+	const char *errstr = NULL;
+	long long ms;
+
+	if (parse_duration(arg, &ms, &errstr) == -1)
+		usage_error("%s: %s: '%s'", name, errstr, arg);
+	return ms;
+}
+
+static void
+get_port(const char *name, const char *arg, char *out)
+{
+	const char *errstr = NULL;
+	int port;
+
+	port = parse_port(arg, &errstr);
+	if (port == -1 && name == NULL)
+		usage_error("%s: '%s'", errstr, arg);
+	if (port == -1)
+		usage_error("%s: %s: '%s'", name, errstr, arg);
+	snprintf(out, 6, "%d", port);
+}
+
+/* AF_INET or AF_INET6 for a numeric address, else AF_UNSPEC. */
+static int
+literal_family(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	char v6[INET6_ADDRSTRLEN + 1];
+	size_t n;
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	/* A scope ("fe80::1%eth0") is for getaddrinfo; inet_pton wants none. */
+	n = strcspn(s, "%");
+	if (n >= sizeof(v6))
+		return AF_UNSPEC;
+	memcpy(v6, s, n);
+	v6[n] = '\0';
+	if (inet_pton(AF_INET6, v6, buf) == 1)
+		return AF_INET6;
+	return AF_UNSPEC;
+}
+
+/* Reject what no resolver would take, before it gets the chance. */
+static void
+check_host(const char *what, const char *host, const struct options *o)
+{
+	const char *p;
+	int fam;
+
+	if (*host == '\0')
+		usage_error("empty %s", what);
+	for (p = host; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr(".-_:%", *p) == NULL)
+			usage_error("invalid %s: '%s'", what, host);
+	fam = literal_family(host);
+	if (o->numeric && fam == AF_UNSPEC)
+		usage_error("-n: %s is not a numeric address: '%s'", what, host);
+	if (o->family == AF_INET && fam == AF_INET6)
+		usage_error("-4: %s is an IPv6 address: '%s'", what, host);
+	if (o->family == AF_INET6 && fam == AF_INET)
+		usage_error("-6: %s is an IPv4 address: '%s'", what, host);
+}
+
+/*
+ * Split a HOST:PORT or [HOST]:PORT operand in place.  A bare IPv6
+ * address has colons of its own, so it needs the brackets.
+ */
+static void
+split_target(char *arg, char **host, char **port)
+{
+	char *colon, *close;
+
+	if (arg[0] == '[') {
+		close = strchr(arg, ']');
+		if (close == NULL || close[1] != ':')
+			usage_error("invalid target: '%s' (want [address]:port)",
+			    arg);
+		*close = '\0';
+		*host = arg + 1;
+		*port = close + 2;
+		return;
+	}
+	colon = strchr(arg, ':');
+	if (colon == NULL)
+		usage_error("missing port: '%s' (want host port or host:port)",
+		    arg);
+	if (strchr(colon + 1, ':') != NULL)
+		usage_error("ambiguous target: '%s' (write an IPv6 address "
+		    "as [address]:port)", arg);
+	*colon = '\0';
+	*host = arg;
+	*port = colon + 1;
+}
+
+/* Operands: HOST PORT, or one HOST:PORT / [IPV6]:PORT target. */
+static void
+parse_operands(int argc, char **argv, struct options *o)
+{
+	char *host, *port;
+	size_t len;
+
+	if (argc == 0)
+		usage_error("missing host and port");
+	if (argc > 2)
+		usage_error("too many operands: '%s'", argv[2]);
+	if (argc == 2 && strchr(argv[1], ':') != NULL)
+		usage_error("too many operands: '%s'", argv[1]);
+	if (argc == 2) {
+		host = argv[0];
+		port = argv[1];
+		len = strlen(host);
+		/* Accept "[::1] 80" too: the brackets are not part of it. */
+		if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+			host[len - 1] = '\0';
+			host++;
+		}
+	} else
+		split_target(argv[0], &host, &port);
+	check_host("host", host, o);
+	get_port(NULL, port, o->port);
+	o->host = host;
+}
+
+static enum close_mode
+get_close_mode(const char *name, const char *arg)
+{
+	if (strcmp(arg, "graceful") == 0)
+		return CLOSE_GRACEFUL;
+	if (strcmp(arg, "abort") == 0)
+		return CLOSE_ABORT;
+	usage_error("%s: invalid mode: '%s' (graceful or abort)", name, arg);
+}
+
+/*
+ * Options that cannot go together.  One flat block after parsing, so the
+ * rules are all in one place.
+ */
+static void
+check_conflicts(const struct options *o, bool ipv4, bool ipv6)
+{
+	if (ipv4 && ipv6)
+		usage_error("-4 and -6 cannot be used together");
+	if (!o->probe)
+		return;
+	if (o->crlf)
+		usage_error("-z and -C cannot be used together");
+	if (o->idle_ms != -1)
+		usage_error("-z and -i cannot be used together");
+	if (o->disconnect_wait_ms != -1)
+		usage_error("-z and -q cannot be used together");
+	if (!o->half_close)
+		usage_error("-z and --no-half-close cannot be used together");
+}
+
+static void
+print_and_exit(const char *text, const char *more)
+{
+	fputs(text, stdout);
+	fputs(more, stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		exit(TD_IO);
+	exit(TD_OK);
+}
+
+/* One option letter (or long-only value) into o; exits on bad values. */
+static void
+set_option(struct options *o, int ch, const char *name, bool *ipv4,
+    bool *ipv6)
+{
+	switch (ch) {
+	case '4':
+		*ipv4 = true;
+		o->family = AF_INET;
+		break;
+	case '6':
+		*ipv6 = true;
+		o->family = AF_INET6;
+		break;
+	case 'C':
+		o->crlf = true;
+		break;
+	case 'i':
+		o->idle_ms = get_duration(name, optarg);
+		break;
+	case 'N':
+		o->half_close = true;
+		break;
+	case 'n':
+		o->numeric = true;
+		break;
+	case 'p':
+		get_port(name, optarg, o->source_port);
+		break;
+	case 'q':
+		o->disconnect_wait_ms = get_duration(name, optarg);
+		break;
+	case 's':
+		o->source = optarg;
+		break;
+	case 'v':
+		o->verbose++;
+		break;
+	case 'w':
+		o->connect_timeout_ms = get_duration(name, optarg);
+		break;
+	case 'z':
+		o->probe = true;
+		break;
+	case OPT_CLOSE:
+		o->close_mode = get_close_mode(name, optarg);
+		break;
+	case OPT_NO_HALF_CLOSE:
+		o->half_close = false;
+		break;
+	}
+}
+
+/*
+ * Fill o from argv.  Returns only when every argument is valid; prints
+ * help or version and exits 0, or reports a usage error and exits 2.
+ */
+void
+options_parse(int argc, char **argv, struct options *o)
+{
+	bool ipv4 = false, ipv6 = false;
+	int ch, longindex;
+
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->connect_timeout_ms = o->idle_ms = o->disconnect_wait_ms = -1;
+	o->close_mode = CLOSE_GRACEFUL;
+	o->half_close = true;
+
+	opterr = 0;
+	for (;;) {
+		longindex = -1;
+		ch = getopt_long(argc, argv, shortopts, longopts, &longindex);
+		if (ch == -1)
+			break;
+		if (ch == 'h')
+			print_and_exit(usage_text, help_text);
+		if (ch == 'V')
+			print_and_exit(PACKAGE_NAME " " PACKAGE_VERSION "\n", "");
+		if (ch == ':')
+			usage_error("option requires an argument: %s",
+			    argv[optind - 1]);
+		if (ch == '?')
+			usage_error("unknown option: %s", optopt != 0 ?
+			    opt_name(optopt, -1) : argv[optind - 1]);
+		set_option(o, ch, opt_name(ch, longindex), &ipv4, &ipv6);
+	}
+	check_conflicts(o, ipv4, ipv6);
+	if (o->source != NULL)
+		check_host("source address", o->source, o);
+	parse_operands(argc - optind, argv + optind, o);
+}

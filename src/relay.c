@@ -1,0 +1,431 @@
+/*
+ * Move bytes: stdin to the socket and the socket to stdout, both at once,
+ * until the session's end is decided.  One fixed buffer per direction;
+ * poll for reading only when a buffer has room and for writing only when
+ * it has data, which bounds memory and gives backpressure for free.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+
+#define BUF_SIZE (128 * 1024)
+
+enum {
+	SLOT_STDIN,
+	SLOT_NETOUT,
+	SLOT_NETIN,
+	SLOT_STDOUT,
+	SLOT_COUNT
+};
+
+struct buf {
+	char data[BUF_SIZE];
+	size_t off;		/* first byte not yet written */
+	size_t len;		/* bytes waiting from off on */
+};
+
+struct relay {
+	struct buf up;		/* stdin -> socket */
+	struct buf down;	/* socket -> stdout */
+	bool stdin_done;	/* stdin is read no more: EOF, peer done, signal */
+	bool at_fin_point;	/* stdin done and up empty: FIN (or RST) due */
+	bool peer_done;		/* the socket is read no more: FIN or reset */
+	bool prev_cr;		/* -C: the last byte read from stdin was CR */
+	int pending;		/* code to end with once stdout is flushed */
+	long long last_move_ms;	/* for -i */
+};
+
+static struct relay r;
+
+/*
+ * Give stdin and stdout non-blocking descriptions of their own, so that
+ * a slow reader of stdout can never stall the other direction.  Setting
+ * O_NONBLOCK on the inherited description would change it for every
+ * process sharing it (a terminal's shell, say); reopening a pipe or tty
+ * through /proc makes a private one.  Regular files and /dev/null never
+ * block; sockets and anything that cannot be reopened stay as they are.
+ */
+static void
+stdio_nonblock(int fd, int mode)
+{
+	char path[32];
+	struct stat st;
+	int flags, nfd;
+
+	/* Only a description already open for this use: never widen it. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags == -1 || ((flags & O_ACCMODE) != mode &&
+	    (flags & O_ACCMODE) != O_RDWR))
+		return;
+	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) || isatty(fd)))
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, mode | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (nfd == -1)
+		return;
+	dup2(nfd, fd);
+	close(nfd);
+}
+
+/*
+ * Make sure fds 0, 1 and 2 exist before any socket is made, so the
+ * socket never lands on one of them.  A closed stdin or stdout becomes
+ * /dev/null opened the wrong way round: using it fails with EBADF, a
+ * local I/O error, instead of data silently going nowhere.
+ */
+void
+relay_stdio_init(bool relay)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1)
+			open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+	if (relay) {
+		stdio_nonblock(STDIN_FILENO, O_RDONLY);
+		stdio_nonblock(STDOUT_FILENO, O_WRONLY);
+	}
+}
+
+/* Room left at the tail of b. */
+static size_t
+room(const struct buf *b)
+{
+	return BUF_SIZE - (b->off + b->len);
+}
+
+/*
+ * Read from stdin into the up buffer, turning each bare LF into CRLF.
+ * The bytes are read into the back half of the free room and expanded
+ * forward, so the expansion never overtakes what it has yet to read.
+ */
+static ssize_t
+fill_crlf(struct buf *b)
+{
+	size_t max = room(b) / 2, i;
+	char *src = b->data + BUF_SIZE - max;
+	char *dst = b->data + b->off + b->len, *start = dst;
+	ssize_t n;
+	char c;
+
+	n = read(STDIN_FILENO, src, max);
+	for (i = 0; n > 0 && i < (size_t)n; i++) {
+		c = src[i];
+		if (c == '\n' && !r.prev_cr)
+			*dst++ = '\r';
+		r.prev_cr = c == '\r';
+		*dst++ = c;
+	}
+	if (n > 0) {
+		b->len += (size_t)(dst - start);
+		return dst - start;
+	}
+	return n;
+}
+
+/* Read into the tail of b.  Returns as read(2). */
+static ssize_t
+fill(int fd, struct buf *b)
+{
+	ssize_t n;
+
+	n = read(fd, b->data + b->off + b->len, room(b));
+	if (n > 0)
+		b->len += (size_t)n;
+	return n;
+}
+
+/* Write from the head of b.  Returns as write(2). */
+static ssize_t
+drain(int fd, struct buf *b)
+{
+	ssize_t n;
+
+	n = write(fd, b->data + b->off, b->len);
+	if (n > 0) {
+		b->off += (size_t)n;
+		b->len -= (size_t)n;
+		/* Empty: start again at the front, so the room is whole. */
+		if (b->len == 0)
+			b->off = 0;
+	}
+	return n;
+}
+
+static bool
+would_block(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+/* The peer reset the connection: keep what it sent, read no more. */
+static void
+peer_reset(struct session *s, const char *op)
+{
+	report_fail("%s %s", op, s->peer);
+	s->how = END_PEER_RESET;
+	r.peer_done = true;
+	r.stdin_done = true;
+	r.up.len = 0;
+	r.pending = TD_RESET;
+}
+
+static int
+do_stdin(const struct options *o)
+{
+	ssize_t n;
+
+	n = o->crlf ? fill_crlf(&r.up) : fill(STDIN_FILENO, &r.up);
+	if (n == -1 && would_block())
+		return TD_OK;
+	if (n == -1) {
+		report_fail("read from stdin");
+		return TD_IO;
+	}
+	if (n == 0) {
+		report_verbose(o, 2, "stdin: end of file");
+		r.stdin_done = true;
+	}
+	return TD_OK;
+}
+
+static void
+do_netout(struct session *s)
+{
+	ssize_t n;
+
+	n = drain(s->fd, &r.up);
+	if (n > 0)
+		s->bytes_out += (unsigned long long)n;
+	else if (n == -1 && !would_block())
+		peer_reset(s, "write to");
+}
+
+static void
+do_netin(const struct options *o, struct session *s)
+{
+	ssize_t n;
+
+	n = fill(s->fd, &r.down);
+	if (n > 0) {
+		s->bytes_in += (unsigned long long)n;
+	} else if (n == 0) {
+		/* Peer FIN: flush what it sent, then end; stdin may be a tty. */
+		report_verbose(o, 1, "%s closed its side (FIN)", s->peer);
+		s->peer_fin_ms = clock_now_ms();
+		r.peer_done = true;
+		r.stdin_done = true;
+	} else if (!would_block())
+		peer_reset(s, "read from");
+}
+
+static int
+do_stdout(void)
+{
+	ssize_t n;
+
+	n = drain(STDOUT_FILENO, &r.down);
+	if (n == -1 && !would_block()) {
+		report_fail("write to stdout");
+		return TD_IO;
+	}
+	return TD_OK;
+}
+
+/* Whether slot i was named by poll: ready, hung up or in error. */
+static bool
+ready(const struct pollfd *pfd, int i)
+{
+	return pfd[i].fd != -1 && pfd[i].revents != 0;
+}
+
+/*
+ * Service every ready slot.  Returns TD_OK to go on, or the code of a
+ * local I/O error that ends the session at once.
+ */
+static int
+move_bytes(const struct options *o, struct session *s, struct pollfd *pfd)
+{
+	unsigned long long before = s->bytes_in + s->bytes_out;
+	size_t up = r.up.len, down = r.down.len;
+	int code = TD_OK;
+
+	if (ready(pfd, SLOT_STDIN))
+		code = do_stdin(o);
+	if (code == TD_OK && ready(pfd, SLOT_NETOUT))
+		do_netout(s);
+	if (code == TD_OK && ready(pfd, SLOT_NETIN))
+		do_netin(o, s);
+	if (code == TD_OK && ready(pfd, SLOT_STDOUT))
+		code = do_stdout();
+	if (s->bytes_in + s->bytes_out != before || r.up.len != up ||
+	    r.down.len != down)
+		r.last_move_ms = clock_now_ms();
+	return code;
+}
+
+static void
+set_slots(const struct session *s, struct pollfd *pfd)
+{
+	pfd[SLOT_STDIN].fd = !r.stdin_done && room(&r.up) >= 2 ?
+	    STDIN_FILENO : -1;
+	pfd[SLOT_STDIN].events = POLLIN;
+	pfd[SLOT_NETOUT].fd = r.up.len > 0 ? s->fd : -1;
+	pfd[SLOT_NETOUT].events = POLLOUT;
+	pfd[SLOT_NETIN].fd = !r.peer_done && room(&r.down) > 0 ? s->fd : -1;
+	pfd[SLOT_NETIN].events = POLLIN;
+	pfd[SLOT_STDOUT].fd = r.down.len > 0 ? STDOUT_FILENO : -1;
+	pfd[SLOT_STDOUT].events = POLLOUT;
+}
+
+/*
+ * stdin is done and everything read from it is sent: the point where a
+ * graceful close sends its FIN.  Returns TD_OK to go on relaying, or
+ * the code with which to end here (abort, -q 0).
+ */
+static int
+fin_point(const struct options *o, struct session *s)
+{
+	r.at_fin_point = true;
+	s->disconnect_deadline = clock_deadline(o->disconnect_wait_ms);
+	if (o->close_mode == CLOSE_ABORT) {
+		s->how = END_ABORT;
+		return r.pending;
+	}
+	if (o->half_close)
+		hangup_fin(o, s);
+	if (o->disconnect_wait_ms == 0) {
+		/* -q 0: do not wait for the peer at all. */
+		s->how = END_CUT;
+		return r.pending;
+	}
+	return -1;
+}
+
+/*
+ * What the state says now: -1 to go on, or the code to end with.  Every
+ * transition of the session's end is here, in the order they can fire.
+ */
+static int
+transition(const struct options *o, struct session *s)
+{
+	int code;
+
+	/* A reset peer: end once what it sent is on stdout. */
+	if (s->how == END_PEER_RESET)
+		return r.down.len == 0 ? TD_RESET : -1;
+	/* stdin done and its bytes all sent: FIN (or RST) is due. */
+	if (r.stdin_done && r.up.len == 0 && !r.at_fin_point &&
+	    (code = fin_point(o, s)) != -1)
+		return code;
+	/* Both sides finished and stdout flushed: a graceful end. */
+	if (r.at_fin_point && r.peer_done && r.down.len == 0) {
+		s->how = END_GRACEFUL;
+		return r.pending;
+	}
+	return -1;
+}
+
+/* Deadlines that end the session: -i and -q.  -1 when none passed. */
+static int
+expired(const struct options *o, struct session *s)
+{
+	if (o->idle_ms != -1 && clock_now_ms() - r.last_move_ms >= o->idle_ms) {
+		report_failx("%s: no traffic for %lld ms (idle timeout)",
+		    s->peer, o->idle_ms);
+		s->how = END_CUT;
+		return TD_IDLE;
+	}
+	if (r.at_fin_point && clock_expired(s->disconnect_deadline)) {
+		report_failx("%s: disconnect not complete after %lld ms",
+		    s->peer, o->disconnect_wait_ms);
+		s->how = END_CUT;
+		return TD_DISCONNECT;
+	}
+	return -1;
+}
+
+/*
+ * A SIGINT or SIGTERM arrived.  The first one ends the session as
+ * --close says (graceful: stop reading stdin, FIN, wait for the peer's
+ * FIN); a second one resets the connection at once.  Returns -1 to go on.
+ */
+static int
+on_signal(const struct options *o, struct session *s)
+{
+	s->signo = sig_last();
+	r.pending = TD_SIGNAL_BASE + s->signo;
+	if (sig_count() > 1 || o->close_mode == CLOSE_ABORT) {
+		s->how = END_ABORT;
+		return r.pending;
+	}
+	report_verbose(o, 1, "signal %d: closing (again to reset)", s->signo);
+	r.stdin_done = true;
+	r.up.len = 0;
+	return -1;
+}
+
+static int
+poll_ms(const struct options *o, const struct session *s)
+{
+	long long idle = NO_DEADLINE;
+
+	if (o->idle_ms != -1)
+		idle = r.last_move_ms + o->idle_ms;
+	return clock_poll_ms(idle, r.at_fin_point ? s->disconnect_deadline :
+	    NO_DEADLINE);
+}
+
+static void
+to_timespec(int ms, struct timespec *ts)
+{
+	ts->tv_sec = ms / 1000;
+	ts->tv_nsec = (long)(ms % 1000) * 1000000;
+}
+
+/*
+ * Relay until the end of the session is decided.  Returns the exit code
+ * so far (TD_OK, TD_IDLE, TD_DISCONNECT, TD_RESET, TD_IO or 128+signal)
+ * and sets s->how to the ending hangup_end() must carry out.
+ */
+int
+relay_run(const struct options *o, struct session *s)
+{
+	struct pollfd pfd[SLOT_COUNT];
+	struct timespec ts;
+	int code, ms, seen = 0, n;
+
+	r.pending = TD_OK;
+	r.last_move_ms = clock_now_ms();
+	for (;;) {
+		if (sig_count() != seen) {
+			seen = sig_count();
+			if ((code = on_signal(o, s)) != -1)
+				return code;
+		}
+		if ((code = transition(o, s)) != -1 ||
+		    (code = expired(o, s)) != -1)
+			return code;
+		set_slots(s, pfd);
+		ms = poll_ms(o, s);
+		to_timespec(ms, &ts);
+		n = ppoll(pfd, SLOT_COUNT, ms == -1 ? NULL : &ts,
+		    sig_pollmask());
+		if (n == -1 && errno != EINTR) {
+			report_fail("poll");
+			return TD_FAILURE;
+		}
+		if (n > 0 && (code = move_bytes(o, s, pfd)) != TD_OK) {
+			s->how = END_CUT;
+			return code;
+		}
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * Everything tcpdial prints on stderr, except usage errors: the one
+ * failure line, the -v narration and the end-of-session summary.
+ */
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tcpdial.h"
+
+/* "tcpdial: <what>: <strerror(errno)>", as warn(3). */
+void
+report_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+/* "tcpdial: <what>", when the reason is already in the text. */
+void
+report_failx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+/* A -v line, printed when the verbosity is at least level. */
+void
+report_verbose(const struct options *o, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->verbose < level)
+		return;
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+how_text(const struct session *s)
+{
+	switch (s->how) {
+	case END_GRACEFUL:
+		return s->peer_closed_first ?
+		    "closed with FIN, the peer closed first" :
+		    "closed with FIN, we closed first";
+	case END_ABORT:
+		return "we reset it (RST)";
+	case END_PEER_RESET:
+		return "the peer reset it (RST)";
+	case END_CUT:
+		return "closed without waiting for the peer";
+	default:
+		return "not connected";
+	}
+}
+
+/*
+ * The -v end-of-session summary: bytes each way, how long, how the
+ * connection ended, and whether the disconnect completed.
+ */
+void
+report_summary(const struct options *o, const struct session *s, int code)
+{
+	long long ms;
+
+	if (o->verbose < 1 || s->connected_ms == -1)
+		return;
+	ms = s->end_ms - s->connected_ms;
+	warnx("sent %llu bytes, received %llu bytes in %lld.%03lld s; %s%s",
+	    s->bytes_out, s->bytes_in, ms / 1000, ms % 1000, how_text(s),
+	    s->how == END_GRACEFUL || s->how == END_CUT ?
+	    (s->disconnect_done ? "; disconnect complete" :
+	    "; disconnect not complete") : "");
+	report_verbose(o, 2, "exit %d: %s", code, exitcode_meaning(code));
+}

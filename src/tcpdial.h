@@ -1,0 +1,116 @@
+/*
+ * tcpdial: shared types and every cross-file function, grouped by the
+ * file that defines it.
+ */
+#ifndef TCPDIAL_H
+#define TCPDIAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "exitcode.h"
+
+#define NO_DEADLINE (-1LL)
+
+/* A host name (253) with its numeric address and port. */
+#define PEER_NAME_MAX 340
+
+enum close_mode {
+	CLOSE_GRACEFUL,		/* FIN handshake */
+	CLOSE_ABORT,		/* RST via SO_LINGER {1, 0} */
+};
+
+/* Everything argv says, validated; filled in by options.c only. */
+struct options {
+	const char *host;		/* literal or name, brackets removed */
+	char port[6];			/* decimal, 1..65535 */
+	const char *source;		/* -s, or NULL */
+	char source_port[6];		/* -p, or "" */
+	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
+	long long connect_timeout_ms;	/* -w, or -1 */
+	long long idle_ms;		/* -i, or -1 */
+	long long disconnect_wait_ms;	/* -q, or -1: wait for the peer */
+	enum close_mode close_mode;
+	bool numeric;			/* -n */
+	bool half_close;		/* FIN at stdin EOF; off: --no-half-close */
+	bool probe;			/* -z */
+	bool crlf;			/* -C */
+	int verbose;			/* -v count */
+};
+
+/* How the session ended, for the exit status and the -v summary. */
+enum end_how {
+	END_NONE,
+	END_GRACEFUL,		/* both FINs exchanged */
+	END_ABORT,		/* we sent RST (--close abort or a 2nd signal) */
+	END_PEER_RESET,		/* the peer reset the connection */
+	END_CUT,		/* we closed without waiting (-q 0, -i, errors) */
+};
+
+/* One connection's life: filled in by dial, relay and hangup. */
+struct session {
+	int fd;
+	char peer[PEER_NAME_MAX];	/* "127.0.0.1 port 80", for messages */
+	char local[PEER_NAME_MAX];	/* our end, once connected */
+	long long start_ms;		/* before resolving */
+	long long connected_ms;
+	long long fin_sent_ms;		/* our FIN (or stdin EOF), or -1 */
+	long long peer_fin_ms;		/* the peer's FIN, or -1 */
+	long long end_ms;
+	unsigned long long bytes_out;	/* to the socket */
+	unsigned long long bytes_in;	/* from the socket */
+	long long disconnect_deadline;	/* -q counted from fin_sent_ms */
+	enum end_how how;
+	bool fin_sent;			/* shutdown(SHUT_WR) done */
+	bool peer_closed_first;		/* its FIN came before ours */
+	bool disconnect_done;		/* our FIN acked and the peer's FIN in */
+	int signo;			/* the signal that ended it, or 0 */
+};
+
+/* clock.c */
+long long	 clock_now_ms(void);
+long long	 clock_deadline(long long);
+int		 clock_poll_ms(long long, long long);
+bool		 clock_expired(long long);
+
+/* dial.c */
+int		 dial(const struct options *, struct session *);
+
+/* exitcode.c */
+const char	*exitcode_meaning(int);
+int		 exitcode_connect(int);
+
+/* hangup.c */
+void		 hangup_fin(const struct options *, struct session *);
+void		 hangup_close(const struct options *, struct session *);
+int		 hangup_end(const struct options *, struct session *, int);
+
+/* options.c */
+void		 options_parse(int, char **, struct options *);
+
+/* parse.c */
+int		 parse_duration(const char *, long long *, const char **);
+int		 parse_port(const char *, const char **);
+
+/* relay.c */
+void		 relay_stdio_init(bool);
+int		 relay_run(const struct options *, struct session *);
+
+/* report.c */
+void		 report_fail(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+void		 report_failx(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+void		 report_verbose(const struct options *, int, const char *, ...)
+		    __attribute__((__format__(__printf__, 3, 4)));
+void		 report_summary(const struct options *, const struct session *,
+		    int);
+
+/* sig.c */
+void		 sig_init(void);
+const sigset_t	*sig_pollmask(void);
+int		 sig_last(void);
+int		 sig_count(void);
+
+#endif
