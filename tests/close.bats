@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# How sessions end (SPEC 4): who closes first, FIN or RST, -q, -i,
+# signals, and local I/O errors, each with its exit status and stderr.
+
+load helpers
+
+elapsed_ok() {	# elapsed_ok T0 MIN_MS MAX_MS
+	local took=$(($(now_ms) - $1))
+	echo "took $took ms" >&3
+	[ "$took" -ge "$2" ] && [ "$took" -le "$3" ]
+}
+
+@test "stdin EOF: FIN first, the answer after it still arrives, exit 0" {
+	start_peer -t 10 accept sink send 100000 close
+	run -0 --separate-stderr bash -c 'printf req | "$TCPDIAL" 127.0.0.1 "$1" | sha' _ "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[ "$(report received)" = 3 ]
+	[ "$output" = "$(report sent_sha256)" ]
+}
+
+@test "peer FIN first, stdin still open: flush, close, exit 0 at once" {
+	start_peer -t 10 accept send 100000 fin sink
+	t0=$(now_ms)
+	run -0 --separate-stderr bash -c '"$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | sha' _ "$PORT"
+	elapsed_ok "$t0" 0 2000
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$output" = "$(report sent_sha256)" ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "peer RST mid-session: exit 8, what came before it is on stdout" {
+	start_peer -t 10 accept send 50000 sleep 100 rst
+	run -8 --separate-stderr bash -c '"$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) >"$2"' \
+	    _ "$PORT" "$BATS_TEST_TMPDIR/out"
+	[ "$stderr" = "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+	finish_peer
+	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
+}
+
+@test "stdout closed by its reader: exit 11 at once, not death by SIGPIPE" {
+	start_peer -t 30 -x accept send $((100 << 20)) close
+	t0=$(now_ms)
+	run --separate-stderr bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" </dev/null | head -c 10 >/dev/null' _ "$PORT"
+	elapsed_ok "$t0" 0 3000
+	[ "$status" -eq 11 ]
+	[ "$stderr" = "tcpdial: write to stdout: Broken pipe" ]
+}
+
+@test "stdout closed before the start: exit 11" {
+	start_peer -t 10 accept send 1000 close
+	run -11 --separate-stderr bash -c '"$TCPDIAL" 127.0.0.1 "$1" </dev/null >&-' _ "$PORT"
+	[ "$stderr" = "tcpdial: write to stdout: Bad file descriptor" ]
+}
+
+@test "stdin read error: exit 11, and the peer still sees FIN" {
+	start_peer -t 10 accept sink
+	run -11 --separate-stderr "$TCPDIAL" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR"
+	[ "$stderr" = "tcpdial: read from stdin: Is a directory" ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "1 MiB nobody asked for, stdin at EOF: the peer sees FIN, not RST" {
+	start_peer -t 10 accept send $((1 << 20)) sink
+	run -0 "$TCPDIAL" 127.0.0.1 "$PORT" </dev/null
+	[ "${#output}" -gt 0 ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[ -z "$(report error)" ]
+}
+
+@test "--close abort after a request: request delivered, then RST, exit 0" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr bash -c 'printf "GET /\n" | "$TCPDIAL" --close abort 127.0.0.1 "$1"' _ "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = 6 ]
+	[ "$(report client_end)" = RST ]
+}
+
+@test "--close abort when the peer closes first: RST instead of FIN" {
+	start_peer -t 10 accept send 1000 fin sink
+	run -0 bash -c '"$TCPDIAL" --close abort 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | sha' _ "$PORT"
+	finish_peer
+	[ "$output" = "$(report sent_sha256)" ]
+	[ "$(report client_end)" = RST ]
+}
+
+@test "-q 1, peer never closes: exit 10 after 1 s" {
+	start_peer -t 10 accept sink sleep 1500
+	t0=$(now_ms)
+	run -10 --separate-stderr "$TCPDIAL" -q 1 127.0.0.1 "$PORT" </dev/null
+	elapsed_ok "$t0" 1000 1300
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "-q 1, peer closes after 200 ms: exit 0, -v says the disconnect completed" {
+	start_peer -t 10 accept sink sleep 200 close
+	t0=$(now_ms)
+	run -0 --separate-stderr "$TCPDIAL" -v -q 1 127.0.0.1 "$PORT" </dev/null
+	elapsed_ok "$t0" 200 900
+	[[ "$stderr" == *"tcpdial: disconnect complete after "*" ms"* ]]
+	[[ "${stderr_lines[-1]}" == *"; disconnect complete" ]]
+}
+
+@test "-q 0: exit 0 right after our FIN, without waiting for the peer" {
+	start_peer -t 10 accept sink sleep 1000
+	t0=$(now_ms)
+	run -0 --separate-stderr "$TCPDIAL" -q 0 127.0.0.1 "$PORT" </dev/null
+	elapsed_ok "$t0" 0 500
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "--no-half-close: no FIN at stdin EOF; the late 8 MiB reply arrives whole" {
+	start_peer -t 20 accept read 4 nofin 500 send $((8 << 20)) fin sink
+	run -0 --separate-stderr bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close 127.0.0.1 "$1" | sha' _ "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ -z "$(report error)" ]
+	[ "$output" = "$(report sent_sha256)" ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "--no-half-close with -q: -q counts from stdin EOF" {
+	start_peer -t 10 accept read 4 sleep 1000
+	t0=$(now_ms)
+	run -10 bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close -q 500ms 127.0.0.1 "$1"' _ "$PORT"
+	elapsed_ok "$t0" 500 800
+}
+
+@test "without --no-half-close, the same peer sees our FIN early" {
+	start_peer -t 20 accept read 4 nofin 500 send 1000 fin sink
+	run bash -c 'printf "GET\n" | "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
+	finish_peer
+	[ "$(report error)" = "nofin: the client closed its side" ]
+}
+
+@test "-i 500ms against a silent peer: exit 9 within 800 ms" {
+	start_peer -t 10 accept sleep 5000
+	t0=$(now_ms)
+	run -9 --separate-stderr "$TCPDIAL" -i 500ms 127.0.0.1 "$PORT" < <(exec sleep 5 2>&-)
+	elapsed_ok "$t0" 500 800
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 500 ms (idle timeout)" ]
+}
+
+@test "-i does not fire while bytes keep moving" {
+	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 200 send 100 \
+	    sleep 200 send 100 close
+	run -0 bash -c '"$TCPDIAL" -i 400ms 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c' _ "$PORT"
+	[ "$output" -eq 400 ]
+}
+
+@test "-i fires in a gap longer than it" {
+	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 700 send 100 close
+	run -9 --separate-stderr bash -c '"$TCPDIAL" -i 400ms 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c; exit ${PIPESTATUS[0]}' _ "$PORT"
+	[ "$output" -eq 200 ]
+}
+
+# bg_tcpdial ARGS...: tcpdial in the background, stdin from an endless
+# stream, waiting until it is connected.  Sets TD_PID.
+bg_tcpdial() {
+	"$TCPDIAL" -v "$@" < <("$PEER" gen 100000000000) >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	TD_PID=$!
+	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGTERM mid-transfer: exit 143, the peer saw FIN" {
+	start_peer -t 20 accept sink
+	bg_tcpdial 127.0.0.1 "$PORT"
+	kill -TERM "$TD_PID"
+	status=0
+	wait "$TD_PID" || status=$?
+	[ "$status" -eq 143 ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[ "$(report received)" -gt 0 ]
+}
+
+@test "SIGTERM mid-transfer with --close abort: exit 143, the peer saw RST" {
+	start_peer -t 20 accept sink
+	bg_tcpdial --close abort 127.0.0.1 "$PORT"
+	kill -TERM "$TD_PID"
+	status=0
+	wait "$TD_PID" || status=$?
+	[ "$status" -eq 143 ]
+	finish_peer
+	[ "$(report client_end)" = RST ]
+}
+
+@test "SIGINT twice: the first sends FIN, the second resets at once (exit 130)" {
+	start_peer -t 20 accept sink sleep 10000
+	"$TCPDIAL" -v 127.0.0.1 "$PORT" < <(exec sleep 20 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
+	kill -INT "$pid"
+	wait_for "the peer to see FIN" grep -q 'closing' "$BATS_TEST_TMPDIR/err"
+	sleep 0.2
+	kill -0 "$pid"	# still waiting for the peer's FIN
+	t0=$(now_ms)
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	elapsed_ok "$t0" 0 500
+	[ "$status" -eq 130 ]
+	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "-v summary: bytes each way, duration, who closed first" {
+	start_peer -t 10 accept read 3 send 5 close
+	run -0 --separate-stderr bash -c 'printf abc | "$TCPDIAL" -v 127.0.0.1 "$1"' _ "$PORT"
+	[[ "${stderr_lines[-1]}" =~ ^tcpdial:\ sent\ 3\ bytes,\ received\ 5\ bytes\ in\ [0-9]+\.[0-9]{3}\ s\;\ closed\ with\ FIN,\ we\ closed\ first\;\ disconnect\ complete$ ]]
+}
+
+@test "-v summary when the peer closed first" {
+	start_peer -t 10 accept send 5 close
+	run -0 --separate-stderr bash -c '"$TCPDIAL" -v 127.0.0.1 "$1" < <(exec sleep 5 2>&-)' _ "$PORT"
+	[[ "${stderr_lines[-1]}" == *"closed with FIN, the peer closed first; disconnect complete" ]]
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# The connect phase on loopback: operand forms, IPv4/IPv6, and the exit
+# status and stderr line of each failure that needs no privileges.
+
+load helpers
+
+@test "HOST PORT: connects, exit 0, one byte and a FIN reach the peer" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr bash -c 'printf x | "$0" 127.0.0.1 "$1"' \
+	    "$TCPDIAL" "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = 1 ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "HOST:PORT form" {
+	start_peer -t 10 accept sink
+	run -0 "$TCPDIAL" "127.0.0.1:$PORT" </dev/null
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "IPv6: ::1 PORT and [::1]:PORT" {
+	start_peer -6 -t 10 accept sink accept sink
+	run -0 "$TCPDIAL" ::1 "$PORT" </dev/null
+	run -0 "$TCPDIAL" "[::1]:$PORT" </dev/null
+	finish_peer
+	[ "$(report accepts)" = 2 ]
+	[ "$(report client_addr)" = ::1 ]
+}
+
+@test "refused: exit 4 and the connect line" {
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" 127.0.0.1 "$port" </dev/null
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port $port: Connection refused" ]
+	[ -z "$output" ]
+}
+
+@test "refused on ::1: exit 4" {
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" "[::1]:$port" </dev/null
+	[ "$stderr" = "tcpdial: connect to ::1 port $port: Connection refused" ]
+}
+
+@test "unknown name under .invalid: exit 3 and the resolve line" {
+	run -3 --separate-stderr "$TCPDIAL" nothing.invalid 80 </dev/null
+	[[ "$stderr" = "tcpdial: resolve nothing.invalid: Name or service not known" ||
+	   "$stderr" = "tcpdial: resolve nothing.invalid: Temporary failure in name resolution" ]]
+}
+
+# SPEC 7: a listener with backlog 0 that never accepts, its queue full.
+timeout_case() {
+	local w=$1 min_ms=$2 max_ms=$3 t0 t1
+	start_peer -t 20 fullbacklog sleep 15000
+	t0=$(now_ms)
+	run -5 --separate-stderr "$TCPDIAL" -w "$w" 127.0.0.1 "$PORT" </dev/null
+	t1=$(now_ms)
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port $PORT: Connection timed out" ]
+	echo "took $((t1 - t0)) ms" >&3
+	[ $((t1 - t0)) -ge "$min_ms" ]
+	[ $((t1 - t0)) -le "$max_ms" ]
+}
+
+@test "timeout, full backlog: -w 500ms fails with 5 within 500+300 ms" {
+	timeout_case 500ms 500 800
+}
+
+@test "timeout, full backlog: -w 2 fails with 5 within 2.3 s" {
+	timeout_case 2 2000 2300
+}
+
+@test "-v names the attempt and both ends" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -v 127.0.0.1 "$PORT" </dev/null
+	finish_peer
+	cport=$(report client_port)
+	[ "${stderr_lines[0]}" = "tcpdial: connected to 127.0.0.1 port $PORT from 127.0.0.1 port $cport" ]
+	[[ "${stderr_lines[-1]}" =~ ^tcpdial:\ sent\ 0\ bytes,\ received\ 0\ bytes\ in\ [0-9.]+\ s\;\ closed\ with\ FIN ]]
+}
+
+@test "-v on failure: the connect line once" {
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" -v 127.0.0.1 "$port" </dev/null
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port $port: Connection refused" ]
+}

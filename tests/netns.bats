@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# Failures that need a private network namespace (SPEC 7): packets
+# dropped or rejected by iptables, a private hosts file, privileged ports.
+# Root only; CI runs as root, so nothing here is skipped there.
+
+load helpers
+
+setup() {
+	need_root
+	make_netns
+}
+
+# in_ns CMD...: run CMD inside this test's namespace.
+in_ns() {
+	ip netns exec "$NS" "$@"
+}
+
+@test "SYNs dropped: -w 2 gives exit 5 at the deadline (2.0-2.3 s)" {
+	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
+	t0=$(now_ms)
+	run -5 --separate-stderr in_ns "$TCPDIAL" -w 2 127.0.0.1 9 </dev/null
+	t1=$(now_ms)
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: Connection timed out" ]
+	echo "took $((t1 - t0)) ms" >&3
+	[ $((t1 - t0)) -ge 2000 ] && [ $((t1 - t0)) -le 2300 ]
+}
+
+@test "SYNs dropped: -w 500ms gives exit 5 within 800 ms" {
+	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
+	t0=$(now_ms)
+	run -5 in_ns "$TCPDIAL" -w 500ms 127.0.0.1 9 </dev/null
+	t1=$(now_ms)
+	[ $((t1 - t0)) -ge 500 ] && [ $((t1 - t0)) -le 800 ]
+}
+
+@test "ICMP host unreachable: exit 6 and the connect line" {
+	in_ns iptables -A OUTPUT -p tcp --dport 9 -j REJECT \
+	    --reject-with icmp-host-unreachable
+	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 127.0.0.1 9 </dev/null
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: No route to host" ]
+}
+
+@test "ICMP net unreachable: exit 6" {
+	in_ns iptables -A OUTPUT -p tcp --dport 9 -j REJECT \
+	    --reject-with icmp-net-unreachable
+	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 127.0.0.1 9 </dev/null
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: Network is unreachable" ]
+}
+
+@test "a service name as PORT: http is port 80" {
+	PEER_NS=$NS start_peer -p 80 -t 10 accept sink
+	run -0 --separate-stderr in_ns "$TCPDIAL" -v 127.0.0.1 http </dev/null
+	[[ "${stderr_lines[0]}" =~ ^tcpdial:\ connected\ to\ 127\.0\.0\.1\ port\ 80\  ]]
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+}
+
+# with_hosts FILE CMD...: CMD in the namespace, with FILE as /etc/hosts.
+with_hosts() {
+	local hosts=$1
+	shift
+	in_ns unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
+	    "$hosts" "$@"
+}
+
+@test "localhost on ::1 and 127.0.0.1, only IPv4 listening: ::1 refused, then connected" {
+	printf '::1 localhost\n127.0.0.1 localhost\n' >"$BATS_TEST_TMPDIR/hosts"
+	PEER_NS=$NS start_peer -t 10 accept sink accept sink
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -v localhost "$PORT" </dev/null
+	[ "${stderr_lines[0]}" = "tcpdial: connect to localhost (::1) port $PORT: Connection refused" ]
+	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ connected\ to\ localhost\ \(127\.0\.0\.1\)\ port\ $PORT\  ]]
+	# Without -v the refused first attempt is not a failure: silence.
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" localhost "$PORT" </dev/null
+	[ -z "$stderr" ]
+}
+
+@test "-w is shared: a dead first address takes half, the second still connects" {
+	printf '::1 dual\n127.0.0.1 dual\n' >"$BATS_TEST_TMPDIR/hosts"
+	PEER_NS=$NS start_peer -t 10 accept sink
+	in_ns ip6tables -A INPUT -p tcp --dport "$PORT" -j DROP
+	t0=$(now_ms)
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -v -w 2 dual "$PORT" </dev/null
+	t1=$(now_ms)
+	[ "${stderr_lines[0]}" = "tcpdial: connect to dual (::1) port $PORT: Connection timed out" ]
+	echo "took $((t1 - t0)) ms" >&3
+	[ $((t1 - t0)) -ge 1000 ] && [ $((t1 - t0)) -le 1300 ]
+}
+
+@test "all addresses dead: the status is the last attempt's" {
+	printf '::1 dual\n127.0.0.1 dual\n' >"$BATS_TEST_TMPDIR/hosts"
+	in_ns ip6tables -A INPUT -p tcp --dport 9 -j DROP
+	run -4 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -w 1 dual 9 </dev/null
+	[ "$stderr" = "tcpdial: connect to dual (127.0.0.1) port 9: Connection refused" ]
+}
+
+# rst_count PORT: RST segments our side has sent to PORT so far (the
+# counter of a rule that matches them and does nothing else).
+rst_count() {
+	in_ns iptables -L OUTPUT -v -x -n | awk -v p="dpt:$1" \
+	    '$0 ~ p && /flags:0x04\/0x04/ { print $1 }'
+}
+
+@test "a graceful close with unread data sends FIN and no RST at all" {
+	# 200000 bytes: tcpdial's 128 KiB buffer and the 64 KiB stdout pipe
+	# fill up, and the last 3392 bytes wait unread in the kernel when -i
+	# ends the session.  Closing over unread data makes Linux send RST
+	# (tcp(7)) unless the queue is read dry first.
+	PEER_NS=$NS start_peer -t 10 accept send 200000 sink
+	in_ns iptables -A OUTPUT -p tcp --dport "$PORT" --tcp-flags RST RST
+	run -9 bash -c 'ip netns exec "$1" "$TCPDIAL" -i 300ms 127.0.0.1 "$2" \
+	    < <(exec sleep 3 2>&-) 2>/dev/null | sleep 1; exit ${PIPESTATUS[0]}' _ "$NS" "$PORT"
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[ "$(rst_count "$PORT")" = 0 ]
+}
+
+@test "the RST counter does count: --close abort sends one" {
+	PEER_NS=$NS start_peer -t 10 accept sink
+	in_ns iptables -A OUTPUT -p tcp --dport "$PORT" --tcp-flags RST RST
+	run -0 in_ns "$TCPDIAL" --close abort 127.0.0.1 "$PORT" </dev/null
+	finish_peer
+	[ "$(rst_count "$PORT")" = 1 ]
+}

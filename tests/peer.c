@@ -1,0 +1,753 @@
+/*
+ * peer - scripted loopback test server for the tcpdial test suite.
+ * The behaviour is specified in tests/PEER.txt.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <sha2.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IOBUFSZ		(64 * 1024)
+#define GENBUFSZ	(1024 * 1024)
+#define SLOWCHUNK	(64 * 1024)
+#define MAXACTIONS	256
+#define MAXFILLERS	64
+#define FILLER_MS	200	/* an answered loopback SYN takes far less */
+
+enum act {
+	A_ACCEPT, A_ECHO, A_SINK, A_SLOWSINK, A_SEND, A_READ, A_SLEEP,
+	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN
+};
+
+/* In enum act order; send, read and sleep take a number. */
+static const char *const actnames[] = {
+	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
+	"fin", "rst", "close", "fullbacklog", "nofin"
+};
+#define NACTNAMES	(sizeof(actnames) / sizeof(actnames[0]))
+
+struct action {
+	enum act	 kind;
+	long long	 arg;
+};
+
+struct opts {
+	struct sockaddr_storage ss;
+	socklen_t	 sslen;
+	const char	*report;
+	unsigned int	 secs;
+	int		 rcvbuf;
+	int		 nohash;	/* -x: skip hashing (fast bulk tests) */
+	struct action	 acts[MAXACTIONS];
+	int		 nacts;
+};
+
+struct stream {
+	uint64_t	 s;
+	unsigned char	 blk[8];
+	size_t		 off;		/* next unused byte of blk; 8 = empty */
+};
+
+struct peer {
+	int		 lfd;
+	int		 cfd;
+	long long	 accepts;
+	long long	 received;
+	long long	 sent;
+	SHA2_CTX	 rxhash;
+	SHA2_CTX	 txhash;
+	char		 addr[INET6_ADDRSTRLEN];
+	int		 port;
+	const char	*end;
+	char		 error[256];
+	struct stream	 stream;
+	int		 nohash;
+};
+
+static volatile sig_atomic_t timedout;
+
+static void __dead2
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: peer [-6] [-b addr] [-p port] [-r report] [-t seconds] "
+	    "[-R rcvbuf] [-x] action ...\n"
+	    "       peer gen N\n"
+	    "       peer freeport [-6]\n");
+	exit(2);
+}
+
+static long long
+number(const char *what, const char *s, long long min, long long max)
+{
+	const char *errstr;
+	long long n;
+
+	n = strtonum(s, min, max, &errstr);
+	if (errstr != NULL) {
+		warnx("%s %s: %s", what, s, errstr);
+		usage();
+	}
+	return n;
+}
+
+static void
+stream_init(struct stream *st)
+{
+	st->s = 0x9E3779B97F4A7C15ULL;
+	st->off = sizeof(st->blk);
+}
+
+/* xorshift64*, one 64-bit output per step, emitted little-endian. */
+static void
+stream_step(struct stream *st)
+{
+	uint64_t x;
+	size_t i;
+
+	st->s ^= st->s >> 12;
+	st->s ^= st->s << 25;
+	st->s ^= st->s >> 27;
+	x = st->s * 0x2545F4914F6CDD1DULL;
+	for (i = 0; i < sizeof(st->blk); i++)
+		st->blk[i] = (unsigned char)(x >> (8 * i));
+	st->off = 0;
+}
+
+/* Byte-granular so that "send 3 send 5" equals "send 8". */
+static void
+stream_fill(struct stream *st, unsigned char *buf, size_t len)
+{
+	size_t n;
+
+	while (len > 0) {
+		if (st->off == sizeof(st->blk))
+			stream_step(st);
+		n = sizeof(st->blk) - st->off;
+		if (n > len)
+			n = len;
+		memcpy(buf, st->blk + st->off, n);
+		st->off += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+static int
+gen_main(int argc, char *argv[])
+{
+	static unsigned char buf[GENBUFSZ];
+	struct stream st;
+	long long left;
+	size_t len, off;
+	ssize_t n;
+
+	if (argc != 3)
+		usage();
+	left = number("gen", argv[2], 0, LLONG_MAX);
+	stream_init(&st);
+	while (left > 0) {
+		len = left < GENBUFSZ ? (size_t)left : GENBUFSZ;
+		stream_fill(&st, buf, len);
+		for (off = 0; off < len; off += (size_t)n) {
+			n = write(STDOUT_FILENO, buf + off, len - off);
+			if (n == -1 && errno == EINTR)
+				n = 0;
+			else if (n == -1 && errno == EPIPE)
+				return 0;	/* the reader chose to stop */
+			else if (n == -1)
+				err(1, "write");
+		}
+		left -= (long long)len;
+	}
+	return 0;
+}
+
+static int
+parse_addr(const char *s, int port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+static int
+freeport(int v6)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (parse_addr(v6 ? "::1" : "127.0.0.1", 0, &ss, &len) == -1)
+		errx(1, "parse_addr");
+	if ((fd = socket(ss.ss_family, SOCK_STREAM, 0)) == -1)
+		err(1, "socket");
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
+		err(1, "bind");
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		err(1, "getsockname");
+	if (printf("%d\n", sockaddr_port(&ss)) < 0 || fflush(stdout) == EOF)
+		err(1, "stdout");
+	close(fd);
+	return 0;
+}
+
+static void
+parse_actions(struct opts *o, int argc, char *argv[])
+{
+	size_t k;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		for (k = 0; k < NACTNAMES; k++)
+			if (strcmp(argv[i], actnames[k]) == 0)
+				break;
+		if (k == NACTNAMES) {
+			warnx("unknown action: %s", argv[i]);
+			usage();
+		}
+		if (o->nacts == MAXACTIONS)
+			errx(2, "too many actions");
+		if (k == A_FULLBACKLOG && o->nacts != 0)
+			errx(2, "fullbacklog must be the first action");
+		o->acts[o->nacts].kind = (enum act)k;
+		o->acts[o->nacts].arg = 0;
+		if (k == A_SEND || k == A_READ || k == A_SLEEP || k == A_NOFIN) {
+			if (++i == argc)
+				usage();
+			o->acts[o->nacts].arg = number(actnames[k], argv[i], 0,
+			    LLONG_MAX);
+		}
+		o->nacts++;
+	}
+	if (o->nacts == 0)
+		usage();
+}
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
+{
+	const char *addr = NULL;
+	int ch, v6 = 0, port = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->secs = 30;
+	/* "+": stop at the first action, do not permute. */
+	while ((ch = getopt(argc, argv, "+6b:p:r:t:R:x")) != -1) {
+		switch (ch) {
+		case '6':
+			v6 = 1;
+			break;
+		case 'b':
+			addr = optarg;
+			break;
+		case 'p':
+			port = number("-p", optarg, 0, 65535);
+			break;
+		case 'r':
+			o->report = optarg;
+			break;
+		case 't':
+			o->secs = number("-t", optarg, 0, INT_MAX);
+			break;
+		case 'R':
+			o->rcvbuf = number("-R", optarg, 1, INT_MAX);
+			break;
+		case 'x':
+			o->nohash = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind == 1 && strcmp(argv[optind], "freeport") == 0)
+		exit(freeport(v6));
+	if (addr == NULL)
+		addr = v6 ? "::1" : "127.0.0.1";
+	if (parse_addr(addr, port, &o->ss, &o->sslen) == -1)
+		errx(2, "bad address: %s", addr);
+	parse_actions(o, argc - optind, argv + optind);
+}
+
+static void
+onalarm(int sig)
+{
+	(void)sig;
+	timedout = 1;
+	/*
+	 * The flag may have been tested just before a blocking call was
+	 * entered; keep interrupting until the main flow notices.
+	 */
+	alarm(1);
+}
+
+static void
+alarm_setup(unsigned int secs)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onalarm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: blocking calls get EINTR */
+	if (sigaction(SIGALRM, &sa, NULL) == -1)
+		err(1, "sigaction");
+	alarm(secs);
+}
+
+/* Record why the script stopped; an alarm is reported as timeout only. */
+static int
+fail(struct peer *p, const char *what, const char *why)
+{
+	if (timedout)
+		return -1;
+	snprintf(p->error, sizeof(p->error), "%s: %s", what,
+	    why != NULL ? why : strerror(errno));
+	warnx("%s", p->error);
+	return -1;
+}
+
+static int
+nap(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1) {
+		if (errno != EINTR || timedout)
+			return -1;
+	}
+	return 0;
+}
+
+static ssize_t
+conn_read(struct peer *p, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		if (timedout) {
+			errno = EINTR;
+			return -1;
+		}
+		n = read(p->cfd, buf, len);
+	} while (n == -1 && errno == EINTR);
+	if (n > 0) {
+		p->received += n;
+		if (!p->nohash)
+			SHA256Update(&p->rxhash, buf, (size_t)n);
+		p->end = "none";
+	} else if (n == 0)
+		p->end = "FIN";
+	else if (errno == ECONNRESET)
+		p->end = "RST";
+	return n;
+}
+
+static int
+conn_write(struct peer *p, const unsigned char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if (timedout) {
+			errno = EINTR;
+			return -1;
+		}
+		n = send(p->cfd, buf, len, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (!p->nohash)
+			SHA256Update(&p->txhash, buf, (size_t)n);
+		p->sent += n;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+act_accept(struct peer *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	void *a;
+
+	if (p->cfd != -1)
+		close(p->cfd);
+	p->cfd = -1;
+	do {
+		if (timedout)
+			return -1;
+		len = sizeof(ss);
+		p->cfd = accept(p->lfd, (struct sockaddr *)&ss, &len);
+	} while (p->cfd == -1 && errno == EINTR);
+	if (p->cfd == -1)
+		return fail(p, "accept", NULL);
+	p->accepts++;
+	p->end = "none";
+	if (ss.ss_family == AF_INET6)
+		a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+	else
+		a = &((struct sockaddr_in *)&ss)->sin_addr;
+	inet_ntop(ss.ss_family, a, p->addr, sizeof(p->addr));
+	p->port = sockaddr_port(&ss);
+	return 0;
+}
+
+/* echo, sink and slowsink: consume until EOF; chunk 0 means "echo". */
+static int
+act_drain(struct peer *p, const char *what, size_t chunk, int slow)
+{
+	static unsigned char buf[IOBUFSZ];
+	ssize_t n;
+
+	for (;;) {
+		n = conn_read(p, buf, chunk != 0 ? chunk : sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n == -1)
+			return fail(p, what, NULL);
+		if (chunk == 0 && conn_write(p, buf, (size_t)n) == -1)
+			return fail(p, what, NULL);
+		if (slow && nap(1) == -1)
+			return fail(p, what, NULL);
+	}
+}
+
+static int
+act_send(struct peer *p, long long left)
+{
+	static unsigned char buf[IOBUFSZ];
+	size_t len;
+
+	while (left > 0) {
+		len = left < IOBUFSZ ? (size_t)left : IOBUFSZ;
+		stream_fill(&p->stream, buf, len);
+		if (conn_write(p, buf, len) == -1)
+			return fail(p, "send", NULL);
+		left -= (long long)len;
+	}
+	return 0;
+}
+
+static int
+act_read(struct peer *p, long long left)
+{
+	static unsigned char buf[IOBUFSZ];
+	size_t len;
+	ssize_t n;
+
+	while (left > 0) {
+		len = left < IOBUFSZ ? (size_t)left : IOBUFSZ;
+		n = conn_read(p, buf, len);
+		if (n == 0)
+			return 0;	/* early EOF is not a failure */
+		if (n == -1)
+			return fail(p, "read", NULL);
+		left -= n;
+	}
+	return 0;
+}
+
+/*
+ * nofin MS: for MS milliseconds, read whatever comes; fail if the client
+ * ends its side (FIN or RST) within that time.
+ */
+static int
+act_nofin(struct peer *p, long long ms)
+{
+	static unsigned char buf[IOBUFSZ];
+	struct pollfd pfd = { .fd = p->cfd, .events = POLLIN | POLLRDHUP };
+	struct timespec t0, t;
+	long long left;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || timedout)
+			return 0;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		n = conn_read(p, buf, sizeof(buf));
+		if (n == 0 || (n == -1 && errno != EINTR))
+			return fail(p, "nofin", "the client closed its side");
+	}
+}
+
+static int
+act_rst(struct peer *p)
+{
+	struct linger l = { 1, 0 };
+
+	if (setsockopt(p->cfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == -1)
+		return fail(p, "rst", NULL);
+	close(p->cfd);
+	p->cfd = -1;
+	return 0;
+}
+
+static int
+run_action(struct peer *p, const struct action *a)
+{
+	const char *name = actnames[a->kind];
+
+	if (a->kind != A_ACCEPT && a->kind != A_SLEEP &&
+	    a->kind != A_FULLBACKLOG && p->cfd == -1)
+		return fail(p, name, "no connection");
+	switch (a->kind) {
+	case A_ACCEPT:
+		return act_accept(p);
+	case A_ECHO:
+		return act_drain(p, name, 0, 0);
+	case A_SINK:
+		return act_drain(p, name, IOBUFSZ, 0);
+	case A_SLOWSINK:
+		return act_drain(p, name, SLOWCHUNK, 1);
+	case A_SEND:
+		return act_send(p, a->arg);
+	case A_READ:
+		return act_read(p, a->arg);
+	case A_SLEEP:
+		if (nap(a->arg) == -1)
+			return fail(p, name, NULL);
+		return 0;
+	case A_FIN:
+		if (shutdown(p->cfd, SHUT_WR) == -1)
+			return fail(p, name, NULL);
+		return 0;
+	case A_RST:
+		return act_rst(p);
+	case A_NOFIN:
+		return act_nofin(p, a->arg);
+	case A_CLOSE:
+		close(p->cfd);
+		p->cfd = -1;
+		return 0;
+	default:
+		return 0;	/* fullbacklog was done while listening */
+	}
+}
+
+/*
+ * Connect one non-blocking filler to the listener.  Returns the socket
+ * (kept open for our lifetime) with *answered telling whether the
+ * handshake completed, i.e. whether it took an accept queue slot.
+ */
+static int
+filler(const struct sockaddr_storage *ss, socklen_t len, int *answered)
+{
+	struct pollfd pfd;
+	socklen_t sl = sizeof(int);
+	int fd, n, soerr = 0;
+
+	*answered = 0;
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)ss, len) == 0) {
+		*answered = 1;
+		return fd;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	n = -1;
+	if (errno == EINPROGRESS) {
+		while ((n = poll(&pfd, 1, FILLER_MS)) == -1 && errno == EINTR &&
+		    !timedout)
+			continue;
+	}
+	if (n == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
+	    soerr != 0) {
+		errno = soerr;
+		n = -1;
+	}
+	if (n == -1) {
+		close(fd);
+		return -1;
+	}
+	*answered = (n == 1);
+	return fd;
+}
+
+static int
+fullbacklog(struct peer *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int i, answered;
+
+	if (listen(p->lfd, 0) == -1)
+		return fail(p, "listen", NULL);
+	if (getsockname(p->lfd, (struct sockaddr *)&ss, &len) == -1)
+		return fail(p, "getsockname", NULL);
+	for (i = 0; i < MAXFILLERS; i++) {
+		if (filler(&ss, len, &answered) == -1)
+			return fail(p, "fullbacklog", NULL);
+		if (!answered)
+			return 0;	/* its SYN is dropped: queue full */
+	}
+	return fail(p, "fullbacklog", "accept queue never filled");
+}
+
+static int
+listener(struct peer *p, const struct opts *o)
+{
+	int one = 1;
+
+	if ((p->lfd = socket(o->ss.ss_family, SOCK_STREAM, 0)) == -1)
+		return fail(p, "socket", NULL);
+	/* Tests may rebind a port whose old connections are in TIME_WAIT. */
+	if (setsockopt(p->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1)
+		return fail(p, "setsockopt", NULL);
+	if (o->rcvbuf != 0 && setsockopt(p->lfd, SOL_SOCKET, SO_RCVBUF,
+	    &o->rcvbuf, sizeof(o->rcvbuf)) == -1)
+		return fail(p, "setsockopt SO_RCVBUF", NULL);
+	if (bind(p->lfd, (const struct sockaddr *)&o->ss, o->sslen) == -1)
+		return fail(p, "bind", NULL);
+	if (o->acts[0].kind == A_FULLBACKLOG)
+		return fullbacklog(p);
+	if (listen(p->lfd, 16) == -1)
+		return fail(p, "listen", NULL);
+	return 0;
+}
+
+static int
+run(struct peer *p, const struct opts *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int i;
+
+	if (listener(p, o) == -1)
+		return 1;
+	if (getsockname(p->lfd, (struct sockaddr *)&ss, &len) == -1) {
+		fail(p, "getsockname", NULL);
+		return 1;
+	}
+	/* Tests poll stdout for the port; it must not sit in a buffer. */
+	if (printf("%d\n", sockaddr_port(&ss)) < 0 || fflush(stdout) == EOF) {
+		fail(p, "stdout", NULL);
+		return 1;
+	}
+	for (i = 0; i < o->nacts; i++) {
+		if (run_action(p, &o->acts[i]) == -1 || timedout)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+report_write(struct peer *p, const char *path)
+{
+	char tmp[PATH_MAX], rx[65], tx[65];
+	FILE *f;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		warnx("report path too long");
+		return;
+	}
+	SHA256End(&p->rxhash, rx);
+	SHA256End(&p->txhash, tx);
+	if (p->nohash) {
+		strlcpy(rx, "-", sizeof(rx));
+		strlcpy(tx, "-", sizeof(tx));
+	}
+	if ((f = fopen(tmp, "w")) == NULL) {
+		warn("%s", tmp);
+		return;
+	}
+	fprintf(f, "accepts=%lld\nclient_addr=%s\nclient_port=%d\n"
+	    "received=%lld\nreceived_sha256=%s\nsent=%lld\nsent_sha256=%s\n"
+	    "client_end=%s\ntimeout=%d\n", p->accepts, p->addr, p->port,
+	    p->received, rx, p->sent, tx, p->end, timedout ? 1 : 0);
+	if (p->error[0] != '\0')
+		fprintf(f, "error=%s\n", p->error);
+	if (ferror(f) | (fclose(f) == EOF))
+		warn("%s", tmp);
+	else if (rename(tmp, path) == -1)
+		warn("rename %s", path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct opts o;
+	static struct peer p;
+	int rc;
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal");
+	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
+		return gen_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "freeport") == 0) {
+		if (argc == 2 || (argc == 3 && strcmp(argv[2], "-6") == 0))
+			return freeport(argc == 3);
+		usage();
+	}
+	parse_opts(&o, argc, argv);
+	p.lfd = p.cfd = -1;
+	p.end = "none";
+	p.nohash = o.nohash;
+	strlcpy(p.addr, "none", sizeof(p.addr));
+	SHA256Init(&p.rxhash);
+	SHA256Init(&p.txhash);
+	stream_init(&p.stream);
+	alarm_setup(o.secs);
+	rc = run(&p, &o);
+	alarm(0);		/* the report below must not be interrupted */
+	if (timedout)
+		rc = 124;
+	if (o.report != NULL)
+		report_write(&p, o.report);
+	return rc;
+}

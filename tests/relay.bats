@@ -1,0 +1,132 @@
+#!/usr/bin/env bats
+# The relay: every byte arrives, both directions at once, bounded memory,
+# backpressure, partial writes, stops and continues.
+
+load helpers
+
+# The sha256 of the first 1 GiB of the peer's stream (PEER.txt), so the
+# big test need not hash it twice: `tests/peer gen 1073741824 | sha`.
+GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
+
+# echo_through N STDIN_KIND STDOUT_KIND: N bytes of the peer's stream
+# through an echo peer and back.  STDIN_KIND/STDOUT_KIND: pipe or file.
+# The peer does not hash (-x): what comes back equal to what went out
+# proves both directions.
+echo_through() {
+	local n=$1 in=$2 out=$3 want
+	start_peer -x -t 120 accept echo close
+	if [ "$n" = $((1 << 30)) ]; then
+		want=$GEN_1G_SHA
+	else
+		want=$("$PEER" gen "$n" | sha)
+	fi
+	run -0 bash -c '
+		n=$1 in=$2 out=$3 port=$4 dir=$5
+		if [ "$in" = file ]; then
+			"$PEER" gen "$n" >"$dir/in"
+			exec 0<"$dir/in"
+		else
+			exec 0< <("$PEER" gen "$n")
+		fi
+		if [ "$out" = file ]; then
+			"$TCPDIAL" 127.0.0.1 "$port" >"$dir/out" || exit
+			sha <"$dir/out"
+			rm -f "$dir/in" "$dir/out"
+		else
+			set -o pipefail
+			"$TCPDIAL" 127.0.0.1 "$port" | sha
+		fi' _ "$n" "$in" "$out" "$PORT" "$BATS_TEST_TMPDIR"
+	[ "$output" = "$want" ]
+	finish_peer
+	[ "$(report received)" = "$n" ]
+	[ "$(report sent)" = "$n" ]
+}
+
+@test "64 MiB through the echo peer: same sha256 (pipes)" {
+	echo_through $((64 << 20)) pipe pipe
+}
+
+@test "64 MiB through the echo peer: same sha256 (regular files)" {
+	echo_through $((64 << 20)) file file
+}
+
+@test "64 MiB through the echo peer: file in, pipe out" {
+	echo_through $((64 << 20)) file pipe
+}
+
+@test "1 GiB each way through the echo peer: same sha256" {
+	echo_through $((1 << 30)) pipe pipe
+}
+
+@test "one byte to a sink: the peer got exactly 1 byte, then FIN" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr bash -c 'printf x | "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
+	[ -z "$output" ] && [ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = 1 ]
+	[ "$(report received_sha256)" = "$(printf x | sha)" ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "backpressure: 256 MiB to a slow reader, intact, peak RSS under 16 MiB" {
+	start_peer -t 120 accept slowsink
+	want=$("$PEER" gen $((256 << 20)) | sha)
+	run -0 bash -c '"$PEER" gen $((256 << 20)) |
+	    /usr/bin/time -f %M -o "$2" "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT" \
+	    "$BATS_TEST_TMPDIR/rss"
+	finish_peer
+	[ "$(report received_sha256)" = "$want" ]
+	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
+	echo "peak RSS ${rss} KiB" >&3
+	[ "$rss" -lt 16384 ]
+}
+
+@test "slow stdout: partial writes and a full pipe lose nothing" {
+	start_peer -t 60 accept send $((32 << 20)) close
+	run -0 bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" </dev/null |
+	    { sleep 0.5; sha; }' _ "$PORT"
+	finish_peer
+	[ "$output" = "$(report sent_sha256)" ]
+}
+
+@test "stopped and continued mid-transfer: nothing lost" {
+	start_peer -t 60 accept echo close
+	want=$("$PEER" gen $((64 << 20)) | sha)
+	"$TCPDIAL" 127.0.0.1 "$PORT" < <("$PEER" gen $((64 << 20))) \
+	    >"$BATS_TEST_TMPDIR/out" 3>&- &
+	pid=$!
+	for i in 1 2 3 4 5; do
+		kill -STOP "$pid" 2>/dev/null || break
+		sleep 0.05
+		kill -CONT "$pid" 2>/dev/null || break
+	done
+	wait "$pid"
+	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$want" ]
+}
+
+@test "-C sends each bare LF as CRLF and leaves CRLF alone" {
+	start_peer -t 10 accept sink
+	run -0 bash -c 'printf "a\nb\r\nc\n\n" | "$TCPDIAL" -C 127.0.0.1 "$1"' _ "$PORT"
+	finish_peer
+	[ "$(report received_sha256)" = "$(printf 'a\r\nb\r\nc\r\n\r\n' | sha)" ]
+}
+
+@test "-C on a large input: every LF becomes CRLF" {
+	start_peer -t 30 accept sink
+	yes 0123456789 | head -n 500000 >"$BATS_TEST_TMPDIR/lines"
+	run -0 "$TCPDIAL" --crlf 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/lines"
+	finish_peer
+	[ "$(report received)" = $((500000 * 12)) ]
+	[ "$(report received_sha256)" = "$(sed 's/$/\r/' "$BATS_TEST_TMPDIR/lines" | sha)" ]
+}
+
+@test "binary-safe: all 256 byte values, NULs included, both ways" {
+	start_peer -t 10 accept echo close
+	for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done \
+	    >"$BATS_TEST_TMPDIR/bytes"
+	run -0 bash -c '"$TCPDIAL" 127.0.0.1 "$1" <"$2" | sha' \
+	    _ "$PORT" "$BATS_TEST_TMPDIR/bytes"
+	[ "$output" = "$(sha <"$BATS_TEST_TMPDIR/bytes")" ]
+	finish_peer
+	[ "$(report received)" = 256 ]
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# Bad input: exit 2, one message naming the argument, and no connection.
+
+load helpers
+
+# bad MESSAGE ARG...: a listening peer; tcpdial with ARGs (the word PORT
+# becomes its port) must exit 2 and print exactly "tcpdial: MESSAGE".
+# Afterwards we connect once ourselves and send one byte: if that is the
+# first and only connection the peer accepted, tcpdial made none.
+bad() {
+	local msg=$1 arg
+	local -a args=()
+	shift
+	start_peer -t 10 accept read 1
+	for arg in "$@"; do
+		args+=("${arg//PORT/$PORT}")
+	done
+	run -2 --separate-stderr "$TCPDIAL" "${args[@]}" </dev/null
+	[ "$stderr" = "tcpdial: ${msg//PORT/$PORT}" ]
+	[ -z "$output" ]
+	printf M >"/dev/tcp/127.0.0.1/$PORT"
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+	[ "$(report received)" = 1 ]
+}
+
+@test "duration: junk" {
+	bad "-w: invalid duration: '5x'" -w 5x 127.0.0.1 PORT
+}
+
+@test "duration: negative" {
+	bad "-w: invalid duration: '-1'" -w -1 127.0.0.1 PORT
+}
+
+@test "duration: empty" {
+	bad "-w: empty duration: ''" -w '' 127.0.0.1 PORT
+}
+
+@test "duration: exponent is junk" {
+	bad "-w: invalid duration: '1e9999'" -w 1e9999 127.0.0.1 PORT
+}
+
+@test "duration: overflow" {
+	bad "-w: duration too large: '99999999999'" -w 99999999999 127.0.0.1 PORT
+}
+
+@test "duration: overflow in minutes" {
+	bad "-i: duration too large: '3000000m'" -i 3000000m 127.0.0.1 PORT
+}
+
+@test "duration: two dots, long form named as typed" {
+	bad "--connect-timeout: invalid duration: '1.5.5'" \
+	    --connect-timeout=1.5.5 127.0.0.1 PORT
+}
+
+@test "duration: unknown unit" {
+	bad "-q: invalid duration: '10h'" -q 10h 127.0.0.1 PORT
+}
+
+@test "port 0" {
+	bad "port out of range: '0'" 127.0.0.1 0
+}
+
+@test "port 65536" {
+	bad "port out of range: '65536'" 127.0.0.1 65536
+}
+
+@test "port -1" {
+	bad "invalid port or unknown service: '-1'" -- 127.0.0.1 -1
+}
+
+@test "port 80x" {
+	bad "invalid port or unknown service: '80x'" 127.0.0.1:80x
+}
+
+@test "port range" {
+	bad "invalid port or unknown service: '1-100'" 127.0.0.1 1-100
+}
+
+@test "port: unknown service name" {
+	bad "invalid port or unknown service: 'nosuchservice'" \
+	    127.0.0.1 nosuchservice
+}
+
+@test "port: empty" {
+	bad "empty port: ''" 127.0.0.1 ''
+}
+
+@test "source port 0" {
+	bad "-p: port out of range: '0'" -p 0 127.0.0.1 PORT
+}
+
+@test "host: empty" {
+	bad "empty host" :PORT
+}
+
+@test "host: blank inside" {
+	bad "invalid host: 'bad host'" 'bad host' PORT
+}
+
+@test "operands: none" {
+	bad "missing host and port"
+}
+
+@test "operands: port missing" {
+	bad "missing port: '127.0.0.1' (want host port or host:port)" 127.0.0.1
+}
+
+@test "operands: too many" {
+	bad "too many operands: 'extra'" 127.0.0.1 PORT extra
+}
+
+@test "operands: bare IPv6 with a port is ambiguous" {
+	bad "ambiguous target: '::1:PORT' (write an IPv6 address as [address]:port)" \
+	    ::1:PORT
+}
+
+@test "operands: unclosed bracket" {
+	bad "invalid target: '[::1:PORT' (want [address]:port)" '[::1:PORT'
+}
+
+@test "option: unknown short" {
+	bad "unknown option: -x" -x 127.0.0.1 PORT
+}
+
+@test "option: unknown long" {
+	bad "unknown option: --frobnicate" --frobnicate 127.0.0.1 PORT
+}
+
+@test "option: missing argument" {
+	bad "option requires an argument: -w" 127.0.0.1 PORT -w
+}
+
+@test "-4 with -6" {
+	bad "-4 and -6 cannot be used together" -4 -6 127.0.0.1 PORT
+}
+
+@test "-n with a name" {
+	bad "-n: host is not a numeric address: 'localhost'" -n localhost PORT
+}
+
+@test "-n with a source name" {
+	bad "-n: source address is not a numeric address: 'localhost'" \
+	    -n -s localhost 127.0.0.1 PORT
+}
+
+@test "-4 with an IPv6 address" {
+	bad "-4: host is an IPv6 address: '::1'" -4 ::1 PORT
+}
+
+@test "-6 with an IPv4 address" {
+	bad "-6: host is an IPv4 address: '127.0.0.1'" -6 127.0.0.1 PORT
+}
+
+@test "--close with an unknown mode" {
+	bad "--close: invalid mode: 'maybe' (graceful or abort)" \
+	    --close maybe 127.0.0.1 PORT
+}
+
+@test "-s with junk" {
+	bad "invalid source address: 'a/b'" -s a/b 127.0.0.1 PORT
+}
+
+@test "-z with -C" {
+	bad "-z and -C cannot be used together" -z -C 127.0.0.1 PORT
+}
+
+@test "-z with -q" {
+	bad "-z and -q cannot be used together" -z -q 1 127.0.0.1 PORT
+}
+
+@test "--help and --version exit 0 on stdout" {
+	run -0 --separate-stderr "$TCPDIAL" --help
+	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--close mode] [-i duration] [--no-half-close]" ]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr "$TCPDIAL" -V
+	[[ "$output" =~ ^tcpdial\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "--help into a closed stdout is an I/O error" {
+	run -11 bash -c '"$0" --help >&-' "$TCPDIAL"
+}
