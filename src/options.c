@@ -290,7 +290,10 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 		o->crlf = true;
 		break;
 	case 'i':
+		/* 0 is no limit: an idle timer of 0 could never let a byte by. */
 		o->idle_ms = get_duration(name, optarg);
+		if (o->idle_ms == 0)
+			o->idle_ms = -1;
 		break;
 	case 'N':
 		o->half_close = true;
@@ -311,7 +314,10 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 		o->verbose++;
 		break;
 	case 'w':
+		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
 		o->connect_timeout_ms = get_duration(name, optarg);
+		if (o->connect_timeout_ms == 0)
+			o->connect_timeout_ms = -1;
 		break;
 	case 'z':
 		o->probe = true;

@@ -1,0 +1,87 @@
+# fish completion for tcpdial(1).
+# Keep in step with tcpdial --help and man/tcpdial.1: tests/docs.bats checks
+# that every option appears in all of them.
+
+# Print the operands already on the command line (not options, not their
+# values), one a line.
+function __tcpdial_operands
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    set -l endopts 0
+    for tok in $tokens
+        if test $skip -eq 1
+            set skip 0
+        else if test $endopts -eq 1; or not string match -qr -- '^-.' $tok
+            echo $tok
+        else if test "$tok" = --
+            set endopts 1
+        else if string match -qr -- '^--(close|idle-timeout|disconnect-wait|connect-timeout|source-port|source)$' $tok
+            set skip 1
+        else if string match -qr -- '^-[^-ipqsw]*[ipqsw]$' $tok
+            # A short option cluster that ends in a value-taking letter.
+            set skip 1
+        end
+    end
+end
+
+# True when the token being completed is operand number $argv[1].
+function __tcpdial_operand_is
+    test (count (__tcpdial_operands)) -eq (math $argv[1] - 1)
+end
+
+# True when $argv[1] is a whole target, host:port or [address]:port; a bare
+# IPv6 address has colons too, but a port operand follows it.
+function __tcpdial_is_target
+    string match -qr -- '^(\[[^]]*\]|[^:]*):[^:]*$' $argv[1]
+end
+
+# True when the port operand comes next: one operand, and no whole target.
+function __tcpdial_wants_port
+    set -l ops (__tcpdial_operands)
+    test (count $ops) -eq 1; and not __tcpdial_is_target $ops[1]
+end
+
+# Print the TCP service names of /etc/services.
+function __tcpdial_services
+    test -r /etc/services; or return 0
+    string match -rv -- '^\s*(#|$)' </etc/services | string match -r -- '^\S+(?=\s+\d+/tcp\b)'
+end
+
+# Print host names, or service names after "host:".
+function __tcpdial_hosts
+    set -l tok (commandline -ct)
+    if __tcpdial_is_target $tok
+        set -l host (string match -r -- '^(?:\[[^]]*\]|[^:]*):' $tok)
+        printf '%s\n' $host(__tcpdial_services)
+    else
+        __fish_print_hostnames
+    end
+end
+
+complete -c tcpdial -f
+
+# -z moves no data, so it and the session options exclude each other.
+set -l probe '__fish_seen_argument -s z -l probe'
+set -l session '__fish_seen_argument -s C -l crlf -s i -l idle-timeout -l no-half-close -s q -l disconnect-wait'
+
+complete -c tcpdial -s 4 -n 'not __fish_seen_argument -s 6' -d 'Use IPv4 addresses only'
+complete -c tcpdial -s 6 -n 'not __fish_seen_argument -s 4' -d 'Use IPv6 addresses only'
+complete -c tcpdial -s C -l crlf -n "not $probe" -d 'Send each LF read from stdin as CRLF'
+complete -c tcpdial -l close -x -a 'graceful\t"FIN handshake (the default)" abort\t"RST, discarding unsent data"' -d 'How to end the connection'
+complete -c tcpdial -s h -l help -d 'Print help and exit'
+complete -c tcpdial -s i -l idle-timeout -x -n "not $probe" -d 'End the session after DURATION with no traffic'
+complete -c tcpdial -s N -d 'Half-close on stdin EOF (the default; for nc)'
+complete -c tcpdial -s n -l numeric -d 'Host must be a numeric address; never resolve names'
+complete -c tcpdial -l no-half-close -n "not $probe" -d 'At stdin EOF send nothing; wait for the peer'
+complete -c tcpdial -s p -l source-port -x -a '(__tcpdial_services)' -d 'Bind the local end to PORT (SO_REUSEADDR)'
+complete -c tcpdial -s q -l disconnect-wait -x -n "not $probe" -d 'After our FIN, wait at most DURATION for the peer'
+complete -c tcpdial -s s -l source -x -a '(__fish_print_addresses)' -d 'Bind the local end to ADDR'
+complete -c tcpdial -s V -l version -d 'Print the version and exit'
+complete -c tcpdial -s v -l verbose -d 'Narrate on stderr (twice: more detail)'
+complete -c tcpdial -s w -l connect-timeout -x -d 'Deadline for the whole connect phase'
+complete -c tcpdial -s z -l probe -n "not $session" -d 'Connect, then close at once without sending data'
+
+# Operands: host (or host:port), then port.
+complete -c tcpdial -n '__tcpdial_operand_is 1' -a '(__tcpdial_hosts)' -d Host
+complete -c tcpdial -n __tcpdial_wants_port -a '(__tcpdial_services)' -d Port
