@@ -40,6 +40,25 @@ elapsed_ok() {	# elapsed_ok T0 MIN_MS MAX_MS
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
 }
 
+@test "peer RST while stdout is slow: all it sent before still reaches stdout" {
+	# 200000 bytes: more than the stdout pipe holds, so part of it is
+	# still in tcpdial's buffer when the reset is read.
+	start_peer -t 10 accept send 200000 sleep 100 rst
+	run -8 --separate-stderr bash -c 'set -o pipefail
+	    "$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) |
+	    { sleep 0.5; sha; }' _ "$PORT"
+	finish_peer
+	[ "$output" = "$(report sent_sha256)" ]
+}
+
+@test "peer resets while we send: exit 8, the reset named" {
+	start_peer -t 10 accept read 1000 rst
+	run -8 --separate-stderr bash -c '"$PEER" gen 100000000000 |
+	    "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
+	[[ "$stderr" = "tcpdial: write to 127.0.0.1 port $PORT: Connection reset by peer" ||
+	   "$stderr" = "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]]
+}
+
 @test "stdout closed by its reader: exit 11 at once, not death by SIGPIPE" {
 	start_peer -t 30 -x accept send $((100 << 20)) close
 	t0=$(now_ms)
