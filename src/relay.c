@@ -18,6 +18,13 @@
 
 #define BUF_SIZE (128 * 1024)
 
+/*
+ * What to ask of one splice(2), and the size pipes are grown to: the
+ * unprivileged maximum (pipe-max-size), so that one call and one wake-up
+ * move up to 1 MiB instead of 64 KiB.
+ */
+#define PIPE_GROW (1024 * 1024)
+
 enum {
 	SLOT_STDIN,
 	SLOT_NETOUT,
@@ -26,10 +33,18 @@ enum {
 	SLOT_COUNT
 };
 
+/*
+ * One direction.  The copy path holds bytes in data[off, off+len).  The
+ * splice path (the stdio end is a pipe) holds none: bytes go straight
+ * from the pipe to the socket or back, and pending stands for "has data":
+ * the source is readable but the sink would take nothing.
+ */
 struct buf {
 	char data[BUF_SIZE];
 	size_t off;		/* first byte not yet written */
 	size_t len;		/* bytes waiting from off on */
+	bool splice;		/* move with splice(2), not read/write */
+	bool pending;		/* splice: bytes wait for the sink to drain */
 };
 
 struct relay {
@@ -67,6 +82,9 @@ stdio_nonblock(int fd, int mode)
 		return;
 	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) || isatty(fd)))
 		return;
+	/* Bigger pipes mean fewer wake-ups here and at the other end. */
+	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < PIPE_GROW)
+		fcntl(fd, F_SETPIPE_SZ, PIPE_GROW);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	nfd = open(path, mode | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (nfd == -1)
@@ -100,6 +118,52 @@ static size_t
 room(const struct buf *b)
 {
 	return BUF_SIZE - (b->off + b->len);
+}
+
+/* Whether b holds bytes for its sink. */
+static bool
+has_data(const struct buf *b)
+{
+	return b->splice ? b->pending : b->len > 0;
+}
+
+/* Whether b can take need more bytes from its source. */
+static bool
+has_room(const struct buf *b, size_t need)
+{
+	return b->splice ? !b->pending : room(b) >= need;
+}
+
+static void
+discard(struct buf *b)
+{
+	b->off = b->len = 0;
+	b->pending = false;
+}
+
+static bool
+is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+/*
+ * Move bytes from in to out with one splice(2): no copy through user
+ * space.  from_source says poll found in readable (rather than out
+ * writable); then EAGAIN can only mean out is full, so b waits for it.
+ * Returns as read(2).
+ */
+static ssize_t
+splice_move(int in, int out, struct buf *b, bool from_source)
+{
+	ssize_t n;
+
+	n = splice(in, NULL, out, NULL, PIPE_GROW,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	b->pending = n == -1 && errno == EAGAIN && from_source;
+	return n;
 }
 
 /*
@@ -166,6 +230,14 @@ would_block(void)
 	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
+/* Whether errno from a splice names the socket's end, not the pipe's. */
+static bool
+socket_error(void)
+{
+	return errno == ECONNRESET || errno == EPIPE || errno == ETIMEDOUT ||
+	    errno == ENOTCONN || errno == EHOSTUNREACH || errno == ENETUNREACH;
+}
+
 /* The peer reset the connection: keep what it sent, read no more. */
 static void
 peer_reset(struct session *s, const char *op)
@@ -174,70 +246,89 @@ peer_reset(struct session *s, const char *op)
 	s->how = END_PEER_RESET;
 	r.peer_done = true;
 	r.stdin_done = true;
-	r.up.len = 0;
+	discard(&r.up);
 	r.pending = TD_RESET;
 }
 
+/*
+ * stdin to the socket, by whichever path.  from_source: stdin polled
+ * readable (else the socket polled writable).  Returns TD_OK to go on,
+ * or TD_IO for a stdin read error.
+ */
 static int
-do_stdin(const struct options *o)
+move_up(const struct options *o, struct session *s, bool from_source)
 {
 	ssize_t n;
 
-	n = o->crlf ? fill_crlf(&r.up) : fill(STDIN_FILENO, &r.up);
-	if (n == -1 && would_block())
-		return TD_OK;
-	if (n == -1) {
-		report_fail("read from stdin");
-		return TD_IO;
-	}
-	if (n == 0) {
+	if (r.up.splice)
+		n = splice_move(STDIN_FILENO, s->fd, &r.up, from_source);
+	else if (from_source)
+		n = o->crlf ? fill_crlf(&r.up) : fill(STDIN_FILENO, &r.up);
+	else
+		n = drain(s->fd, &r.up);
+	if (n > 0 && (r.up.splice || !from_source))
+		s->bytes_out += (unsigned long long)n;
+	if (n == 0 && (r.up.splice || from_source)) {
 		report_verbose(o, 2, "stdin: end of file");
 		r.stdin_done = true;
 	}
-	return TD_OK;
-}
-
-static void
-do_netout(struct session *s)
-{
-	ssize_t n;
-
-	n = drain(s->fd, &r.up);
-	if (n > 0)
-		s->bytes_out += (unsigned long long)n;
-	else if (n == -1 && !would_block())
-		peer_reset(s, "write to");
-}
-
-static void
-do_netin(const struct options *o, struct session *s)
-{
-	ssize_t n;
-
-	n = fill(s->fd, &r.down);
-	if (n > 0) {
-		s->bytes_in += (unsigned long long)n;
-	} else if (n == 0) {
-		/* Peer FIN: flush what it sent, then end; stdin may be a tty. */
-		report_verbose(o, 1, "%s closed its side (FIN)", s->peer);
-		s->peer_fin_ms = clock_now_ms();
-		r.peer_done = true;
-		r.stdin_done = true;
-	} else if (!would_block())
-		peer_reset(s, "read from");
-}
-
-static int
-do_stdout(void)
-{
-	ssize_t n;
-
-	n = drain(STDOUT_FILENO, &r.down);
-	if (n == -1 && !would_block()) {
-		report_fail("write to stdout");
-		return TD_IO;
+	if (n != -1 || would_block())
+		return TD_OK;
+	if (r.up.splice && errno == EINVAL && s->bytes_out == 0) {
+		/* The kernel will not splice these two: copy instead. */
+		r.up.splice = false;
+		return TD_OK;
 	}
-	return TD_OK;
+	if (r.up.splice ? socket_error() : !from_source) {
+		peer_reset(s, "write to");
+		return TD_OK;
+	}
+	report_fail("read from stdin");
+	return TD_IO;
+}
+
+/* The peer's FIN: flush what it sent, then end; stdin may be a tty. */
+static void
+peer_fin(const struct options *o, struct session *s)
+{
+	report_verbose(o, 1, "%s closed its side (FIN)", s->peer);
+	s->peer_fin_ms = clock_now_ms();
+	r.peer_done = true;
+	r.stdin_done = true;
+}
+
+/*
+ * The socket to stdout, by whichever path.  from_source: the socket
+ * polled readable (else stdout polled writable).  Returns TD_OK to go on,
+ * or TD_IO for a stdout write error.
+ */
+static int
+move_down(const struct options *o, struct session *s, bool from_source)
+{
+	ssize_t n;
+
+	if (r.down.splice)
+		n = splice_move(s->fd, STDOUT_FILENO, &r.down, from_source);
+	else if (from_source)
+		n = fill(s->fd, &r.down);
+	else
+		n = drain(STDOUT_FILENO, &r.down);
+	if (n > 0 && (r.down.splice || from_source))
+		s->bytes_in += (unsigned long long)n;
+	if (n == 0 && (r.down.splice || from_source))
+		peer_fin(o, s);
+	if (n != -1 || would_block())
+		return TD_OK;
+	if (r.down.splice && errno == EINVAL && s->bytes_in == 0) {
+		r.down.splice = false;
+		return TD_OK;
+	}
+	if (r.down.splice ? socket_error() && errno != EPIPE : from_source) {
+		peer_reset(s, "read from");
+		return TD_OK;
+	}
+	report_fail("write to stdout");
+	return TD_IO;
 }
 
 /* Whether slot i was named by poll: ready, hung up or in error. */
@@ -259,13 +350,13 @@ move_bytes(const struct options *o, struct session *s, struct pollfd *pfd)
 	int code = TD_OK;
 
 	if (ready(pfd, SLOT_STDIN))
-		code = do_stdin(o);
+		code = move_up(o, s, true);
 	if (code == TD_OK && ready(pfd, SLOT_NETOUT))
-		do_netout(s);
+		code = move_up(o, s, false);
 	if (code == TD_OK && ready(pfd, SLOT_NETIN))
-		do_netin(o, s);
+		code = move_down(o, s, true);
 	if (code == TD_OK && ready(pfd, SLOT_STDOUT))
-		code = do_stdout();
+		code = move_down(o, s, false);
 	if (s->bytes_in + s->bytes_out != before || r.up.len != up ||
 	    r.down.len != down)
 		r.last_move_ms = clock_now_ms();
@@ -275,14 +366,15 @@ move_bytes(const struct options *o, struct session *s, struct pollfd *pfd)
 static void
 set_slots(const struct session *s, struct pollfd *pfd)
 {
-	pfd[SLOT_STDIN].fd = !r.stdin_done && room(&r.up) >= 2 ?
+	/* -C needs two bytes of room for each byte read. */
+	pfd[SLOT_STDIN].fd = !r.stdin_done && has_room(&r.up, 2) ?
 	    STDIN_FILENO : -1;
 	pfd[SLOT_STDIN].events = POLLIN;
-	pfd[SLOT_NETOUT].fd = r.up.len > 0 ? s->fd : -1;
+	pfd[SLOT_NETOUT].fd = has_data(&r.up) ? s->fd : -1;
 	pfd[SLOT_NETOUT].events = POLLOUT;
-	pfd[SLOT_NETIN].fd = !r.peer_done && room(&r.down) > 0 ? s->fd : -1;
+	pfd[SLOT_NETIN].fd = !r.peer_done && has_room(&r.down, 1) ? s->fd : -1;
 	pfd[SLOT_NETIN].events = POLLIN;
-	pfd[SLOT_STDOUT].fd = r.down.len > 0 ? STDOUT_FILENO : -1;
+	pfd[SLOT_STDOUT].fd = has_data(&r.down) ? STDOUT_FILENO : -1;
 	pfd[SLOT_STDOUT].events = POLLOUT;
 }
 
@@ -321,13 +413,13 @@ transition(const struct options *o, struct session *s)
 
 	/* A reset peer: end once what it sent is on stdout. */
 	if (s->how == END_PEER_RESET)
-		return r.down.len == 0 ? TD_RESET : -1;
+		return !has_data(&r.down) ? TD_RESET : -1;
 	/* stdin done and its bytes all sent: FIN (or RST) is due. */
-	if (r.stdin_done && r.up.len == 0 && !r.at_fin_point &&
+	if (r.stdin_done && !has_data(&r.up) && !r.at_fin_point &&
 	    (code = fin_point(o, s)) != -1)
 		return code;
 	/* Both sides finished and stdout flushed: a graceful end. */
-	if (r.at_fin_point && r.peer_done && r.down.len == 0) {
+	if (r.at_fin_point && r.peer_done && !has_data(&r.down)) {
 		s->how = END_GRACEFUL;
 		return r.pending;
 	}
@@ -369,7 +461,7 @@ on_signal(const struct options *o, struct session *s)
 	}
 	report_verbose(o, 1, "signal %d: closing (again to reset)", s->signo);
 	r.stdin_done = true;
-	r.up.len = 0;
+	discard(&r.up);
 	return -1;
 }
 
@@ -405,6 +497,12 @@ relay_run(const struct options *o, struct session *s)
 
 	r.pending = TD_OK;
 	r.last_move_ms = clock_now_ms();
+	/* A pipe at the stdio end: splice, unless -C must see the bytes. */
+	r.up.splice = !o->crlf && is_pipe(STDIN_FILENO);
+	r.down.splice = is_pipe(STDOUT_FILENO);
+	report_verbose(o, 2, "relay: stdin to socket by %s, socket to stdout "
+	    "by %s", r.up.splice ? "splice" : "copy",
+	    r.down.splice ? "splice" : "copy");
 	for (;;) {
 		if (sig_count() != seen) {
 			seen = sig_count();
