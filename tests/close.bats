@@ -182,13 +182,24 @@ elapsed_ok() {	# elapsed_ok T0 MIN_MS MAX_MS
 	[ "$output" -eq 200 ]
 }
 
+# acked PORT: bytes of ours the peer on PORT has acknowledged (ss -ti).
+acked() {
+	ss -Htni state established "dport = :$1" |
+	    sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | head -n 1
+}
+
 # bg_tcpdial ARGS...: tcpdial in the background, stdin from an endless
-# stream, waiting until it is connected.  Sets TD_PID.
+# stream, waiting until bytes are really moving.  Sets TD_PID.
 bg_tcpdial() {
 	"$TCPDIAL" -v "$@" < <("$PEER" gen 100000000000) >/dev/null \
 	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	TD_PID=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
+	wait_for "bytes to move" acked_over "$PORT" 100000
+}
+
+acked_over() {	# acked_over PORT N
+	[ "$(acked "$1")" -gt "$2" ] 2>/dev/null
 }
 
 @test "SIGTERM mid-transfer: exit 143, the peer saw FIN" {

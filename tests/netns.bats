@@ -104,15 +104,34 @@ rst_count() {
 	    '$0 ~ p && /flags:0x04\/0x04/ { print $1 }'
 }
 
+# recv_q PORT: bytes waiting unread in the receive queue of the
+# connection to PORT (ss's Recv-Q), or nothing.
+recv_q() {
+	in_ns ss -Htn state established "dport = :$1" | awk '{ print $1 }'
+}
+
+recv_q_is() {	# recv_q_is PORT N
+	[ "$(recv_q "$1")" = "$2" ]
+}
+
 @test "a graceful close with unread data sends FIN and no RST at all" {
-	# 200000 bytes: tcpdial's 128 KiB buffer and the 64 KiB stdout pipe
-	# fill up, and the last 3392 bytes wait unread in the kernel when -i
-	# ends the session.  Closing over unread data makes Linux send RST
-	# (tcp(7)) unless the queue is read dry first.
-	PEER_NS=$NS start_peer -t 10 accept send 200000 sink
+	# stdout is a full pipe nobody reads, so what the peer sends stays
+	# unread in the kernel; -i then ends the session gracefully.  Closing
+	# over unread data makes Linux send RST (tcp(7)) unless the queue is
+	# read dry first.  The ss check proves the data really is unread.
+	mkfifo "$BATS_TEST_TMPDIR/full"
+	exec 5<>"$BATS_TEST_TMPDIR/full"
+	"$PEER" fillpipe >&5
+	PEER_NS=$NS start_peer -t 10 accept send 20000 sink
 	in_ns iptables -A OUTPUT -p tcp --dport "$PORT" --tcp-flags RST RST
-	run -9 bash -c 'ip netns exec "$1" "$TCPDIAL" -i 300ms 127.0.0.1 "$2" \
-	    < <(exec sleep 3 2>&-) 2>/dev/null | sleep 1; exit ${PIPESTATUS[0]}' _ "$NS" "$PORT"
+	in_ns "$TCPDIAL" -i 1 127.0.0.1 "$PORT" < <(exec sleep 5 2>&-) >&5 \
+	    2>/dev/null 3>&- &
+	pid=$!
+	wait_for "20000 bytes unread" recv_q_is "$PORT" 20000
+	status=0
+	wait "$pid" || status=$?
+	exec 5>&-
+	[ "$status" -eq 9 ]
 	finish_peer
 	[ "$(report client_end)" = FIN ]
 	[ "$(rst_count "$PORT")" = 0 ]

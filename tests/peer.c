@@ -14,6 +14,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <sha2.h>
@@ -231,6 +232,27 @@ freeport(int v6)
 	if (printf("%d\n", sockaddr_port(&ss)) < 0 || fflush(stdout) == EOF)
 		err(1, "stdout");
 	close(fd);
+	return 0;
+}
+
+/*
+ * fillpipe: grow the pipe on stdout to 1 MiB and fill it to the brim, so
+ * that whoever writes to it next is blocked from the first byte.
+ */
+static int
+fillpipe(void)
+{
+	static unsigned char buf[IOBUFSZ];
+
+	if (fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1024 * 1024) == -1)
+		err(1, "F_SETPIPE_SZ");
+	if (fcntl(STDOUT_FILENO, F_SETFL, O_NONBLOCK) == -1)
+		err(1, "O_NONBLOCK");
+	while (write(STDOUT_FILENO, buf, sizeof(buf)) > 0 ||
+	    errno == EINTR)
+		;
+	if (errno != EAGAIN)
+		err(1, "write");
 	return 0;
 }
 
@@ -729,6 +751,8 @@ main(int argc, char *argv[])
 		err(1, "signal");
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return gen_main(argc, argv);
+	if (argc == 2 && strcmp(argv[1], "fillpipe") == 0)
+		return fillpipe();
 	if (argc >= 2 && strcmp(argv[1], "freeport") == 0) {
 		if (argc == 2 || (argc == 3 && strcmp(argv[2], "-6") == 0))
 			return freeport(argc == 3);

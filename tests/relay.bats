@@ -6,6 +6,8 @@ load helpers
 
 # The sha256 of the first 1 GiB of the peer's stream (PEER.txt), so the
 # big test need not hash it twice: `tests/peer gen 1073741824 | sha`.
+# Pipes take the splice path, regular files the copy path; the cases
+# below run both, and mixed.
 GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
 
 # echo_through N STDIN_KIND STDOUT_KIND: N bytes of the peer's stream
@@ -52,6 +54,19 @@ echo_through() {
 
 @test "64 MiB through the echo peer: file in, pipe out" {
 	echo_through $((64 << 20)) file pipe
+}
+
+@test "64 MiB through the echo peer: pipe in, file out" {
+	echo_through $((64 << 20)) pipe file
+}
+
+@test "-vv names the relay path: splice for pipes, copy otherwise" {
+	start_peer -t 10 accept sink accept sink
+	run -0 --separate-stderr bash -c ': | "$TCPDIAL" -vv 127.0.0.1 "$1" | cat' _ "$PORT"
+	[[ "$stderr" == *"relay: stdin to socket by splice, socket to stdout by splice"* ]]
+	run -0 --separate-stderr bash -c '"$TCPDIAL" -vv 127.0.0.1 "$1" </dev/null >"$2"' \
+	    _ "$PORT" "$BATS_TEST_TMPDIR/out"
+	[[ "$stderr" == *"relay: stdin to socket by copy, socket to stdout by copy"* ]]
 }
 
 @test "1 GiB each way through the echo peer: same sha256" {
