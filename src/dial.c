@@ -5,8 +5,8 @@
  */
 #include <sys/socket.h>
 
-#include <net/if.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -20,20 +20,25 @@
 /* "127.0.0.1 port 80", or "localhost (::1) port 80" for a name. */
 static void
 format_addr(char *buf, size_t len, const char *name,
-    const struct sockaddr *sa, socklen_t salen)
+    const struct sockaddr *sa)
 {
-	/* Numeric only: an IPv6 address with a scope, and a port. */
-	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], port[8];
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+	char host[INET6_ADDRSTRLEN];
+	const void *addr;
+	int port;
 
-	if (getnameinfo(sa, salen, host, sizeof(host), port, sizeof(port),
-	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(buf, len, "%s", name != NULL ? name : "?");
-		return;
-	}
+	/* inet_ntop, not getnameinfo: a probe pays for every page touched. */
+	addr = sa->sa_family == AF_INET6 ? (const void *)&sin6->sin6_addr :
+	    (const void *)&sin->sin_addr;
+	port = ntohs(sa->sa_family == AF_INET6 ? sin6->sin6_port :
+	    sin->sin_port);
+	if (inet_ntop(sa->sa_family, addr, host, sizeof(host)) == NULL)
+		snprintf(host, sizeof(host), "?");
 	if (name == NULL || strcmp(name, host) == 0)
-		snprintf(buf, len, "%s port %s", host, port);
+		snprintf(buf, len, "%s port %d", host, port);
 	else
-		snprintf(buf, len, "%s (%s) port %s", name, host, port);
+		snprintf(buf, len, "%s (%s) port %d", name, host, port);
 }
 
 static int
@@ -79,8 +84,7 @@ bind_source(int fd, const struct addrinfo *src, const struct options *o)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
 	    bind(fd, src->ai_addr, src->ai_addrlen) == -1) {
 		saved = errno;
-		format_addr(what, sizeof(what), o->source, src->ai_addr,
-		    src->ai_addrlen);
+		format_addr(what, sizeof(what), o->source, src->ai_addr);
 		errno = saved;
 		report_fail("bind to %s", what);
 		return TD_BIND;
@@ -133,8 +137,7 @@ attempt(const struct addrinfo *ai, const struct addrinfo *src,
 {
 	int fd, code, saved;
 
-	format_addr(s->peer, sizeof(s->peer), o->host, ai->ai_addr,
-	    ai->ai_addrlen);
+	format_addr(s->peer, sizeof(s->peer), o->host, ai->ai_addr);
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1) {
@@ -175,7 +178,7 @@ describe_ends(struct session *s)
 
 	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
 		format_addr(s->local, sizeof(s->local), NULL,
-		    (struct sockaddr *)&ss, len);
+		    (struct sockaddr *)&ss);
 }
 
 /*
@@ -239,10 +242,13 @@ dial(const struct options *o, struct session *s)
 	else
 		code = connect_any(res, src, o, s);
 	if (code == TD_OK) {
-		describe_ends(s);
 		s->connected_ms = clock_now_ms();
-		report_verbose(o, 1, "connected to %s from %s", s->peer,
-		    s->local);
+		/* Only -v prints our end: a probe need not look it up. */
+		if (o->verbose > 0) {
+			describe_ends(s);
+			report_verbose(o, 1, "connected to %s from %s",
+			    s->peer, s->local);
+		}
 	}
 	freeaddrinfo(res);
 	if (src != NULL)
