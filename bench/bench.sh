@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# make bench: tcpdial side by side with nc.openbsd and socat (where they are
+# installed) and a splice(2) reference client, in one run, interleaved:
+#
+#   upload    pump gen N | CLIENT  ->  pump serve sink     (stdin pipe -> socket)
+#   download  pump serve source N  ->  CLIENT | pump count (socket -> stdout pipe)
+#   probe     CLIENT connects to `pump serve accept` and closes (hyperfine)
+#
+# Every transfer is verified (bytes at the far end = N, client exit 0); a
+# failed one is reported and left out.  Ratios are paired: tool / other in
+# the same repetition (or probe round), then the median.  Only 127.0.0.1 is
+# used; every transfer is bounded by TMO seconds.  This is a benchmark, not
+# a test: nothing here passes or fails on timing.
+#
+# Environment: TCPDIAL, PUMP (set by make bench), SIZE (bytes, default 1 GiB),
+# REPS (5), ROUNDS (probe rounds, 5), RUNS (probes per round, 100),
+# TMO (60), CLIENTS (names to run: tcpdial splice_ref nc.openbsd socat).
+set -u
+: "${TCPDIAL:?}" "${PUMP:?}"
+SIZE=${SIZE:-1073741824}
+REPS=${REPS:-5}
+ROUNDS=${ROUNDS:-5}
+RUNS=${RUNS:-100}
+TMO=${TMO:-60}
+tmp=$(mktemp -d)
+trap 'pkill -P $$ 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# The server on one CPU, the client and its pipe partner on the other: on
+# a 2-CPU VM the scheduler's own choice makes single runs bimodal.
+srv=() cli=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	srv=(taskset -c 0) cli=(taskset -c 1)
+fi
+
+declare -A up down probe
+add() {	# add NAME UP DOWN PROBE ({port} is replaced)
+	up[$1]=$2 down[$1]=$3 probe[$1]=$4
+	names+=("$1")
+}
+names=()
+want=${CLIENTS:-tcpdial splice_ref nc.openbsd socat}
+for c in $want; do
+	case $c in
+	tcpdial) add tcpdial "$TCPDIAL 127.0.0.1 {port}" \
+	    "$TCPDIAL 127.0.0.1 {port}" "$TCPDIAL -z 127.0.0.1 {port}" ;;
+	splice_ref) add splice_ref "$PUMP client 127.0.0.1 {port}" \
+	    "$PUMP client 127.0.0.1 {port}" "$PUMP client -z 127.0.0.1 {port}" ;;
+	nc.openbsd) command -v nc.openbsd >/dev/null &&
+	    add nc.openbsd "nc.openbsd -N 127.0.0.1 {port}" \
+	    "nc.openbsd -N 127.0.0.1 {port}" "nc.openbsd -z 127.0.0.1 {port}" ;;
+	socat) command -v socat >/dev/null &&
+	    add socat "socat -u - TCP:127.0.0.1:{port}" \
+	    "socat -U - TCP:127.0.0.1:{port}" \
+	    "socat -u /dev/null TCP:127.0.0.1:{port}" ;;
+	esac
+done
+
+serve() {	# serve MODE...: start pump serve, set PORT and SRV_PID
+	: >"$tmp/srv"
+	"${srv[@]}" "$PUMP" serve "$@" >"$tmp/srv" &
+	SRV_PID=$!
+	until grep -q . "$tmp/srv"; do sleep 0.01; done
+	PORT=$(head -n 1 "$tmp/srv")
+}
+
+now_ns() { date +%s%N; }
+
+# run_one REP NAME TEST: one verified transfer; appends to $tmp/runs.
+run_one() {
+	local rep=$1 name=$2 test=$3 cmd t0 t1 rc got
+	if [ "$test" = up ]; then
+		serve sink
+		cmd=${up[$name]//\{port\}/$PORT}
+		t0=$(now_ns)
+		"$PUMP" gen "$SIZE" | "${cli[@]}" /usr/bin/time -f '%U %S' \
+		    -o "$tmp/cpu" timeout "$TMO" $cmd >/dev/null
+		rc=$?
+		wait "$SRV_PID"
+		t1=$(now_ns)
+		got=$(sed -n 's/^bytes=//p' "$tmp/srv")
+	else
+		serve source "$SIZE"
+		cmd=${down[$name]//\{port\}/$PORT}
+		t0=$(now_ns)
+		"${cli[@]}" /usr/bin/time -f '%U %S' -o "$tmp/cpu" \
+		    timeout "$TMO" $cmd </dev/null | "${cli[@]}" "$PUMP" count \
+		    >"$tmp/count"
+		rc=${PIPESTATUS[0]}
+		t1=$(now_ns)
+		wait "$SRV_PID"
+		got=$(cat "$tmp/count")
+	fi
+	if [ "$rc" -ne 0 ] || [ "$got" != "$SIZE" ]; then
+		echo "error: $name $test rep $rep: exit $rc, $got of $SIZE bytes" >&2
+		return
+	fi
+	echo "$rep $name $test $(((t1 - t0) / 1000)) $(awk '{ print $1 + $2 }' "$tmp/cpu")" \
+	    >>"$tmp/runs"
+}
+
+echo "tcpdial bench: ${names[*]}; $SIZE bytes x $REPS reps; probes $ROUNDS x $RUNS" >&2
+for test in up down; do
+	for rep in $(seq "$REPS"); do
+		for name in "${names[@]}"; do
+			run_one "$rep" "$name" "$test"
+		done
+	done
+done
+
+if command -v hyperfine >/dev/null; then
+	serve accept
+	for round in $(seq "$ROUNDS"); do
+		for name in "${names[@]}"; do
+			cmd=${probe[$name]//\{port\}/$PORT}
+			"${cli[@]}" hyperfine -N --warmup 10 --runs "$RUNS" \
+			    --export-csv "$tmp/p.csv" "$cmd" >/dev/null 2>&1 || continue
+			awk -F, -v r="$round" -v n="$name" 'NR == 2 {
+			    print r, n, "probe", $4 * 1e6, 0 }' "$tmp/p.csv" \
+			    >>"$tmp/runs"
+		done
+	done
+	for name in "${names[@]}"; do
+		cmd=${probe[$name]//\{port\}/$PORT}
+		"${cli[@]}" /usr/bin/time -f '%M' -o "$tmp/rss" $cmd </dev/null \
+		    >/dev/null 2>&1
+		echo "1 $name rss $(tail -n 1 "$tmp/rss") 0" >>"$tmp/runs"
+	done
+	kill "$SRV_PID"
+else
+	echo "hyperfine not installed: no probe figures" >&2
+fi
+
+# The table: medians, and paired ratios against splice_ref and nc.openbsd.
+awk -v size="$SIZE" -v order="${names[*]}" '
+function median(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function stat(name, test,    r, n, v) {
+	n = 0
+	for (r = 1; r <= maxrep; r++)
+		if ((name, test, r) in us)
+			v[++n] = us[name, test, r]
+	return n ? median(v, n) : ""
+}
+function cpu(name, test,    r, n, v) {
+	n = 0
+	for (r = 1; r <= maxrep; r++)
+		if ((name, test, r) in cs)
+			v[++n] = cs[name, test, r]
+	return n ? median(v, n) : ""
+}
+# Paired ratio: for throughput, other time / name time (>1: name faster);
+# for the probe, name time / other time (>1: name slower).
+function ratio(name, other, test,    r, n, v) {
+	n = 0
+	for (r = 1; r <= maxrep; r++)
+		if ((name, test, r) in us && (other, test, r) in us)
+			v[++n] = test == "probe" ? us[name, test, r] / us[other, test, r] : \
+			    us[other, test, r] / us[name, test, r]
+	return n ? sprintf("%.2f", median(v, n)) : "-"
+}
+function mbs(name, test,    t) {
+	t = stat(name, test)
+	return t == "" ? "-" : sprintf("%.0f", size / t)
+}
+function cpug(name, test,    c) {
+	c = cpu(name, test)
+	return c == "" ? "-" : sprintf("%.2f", c * 1073741824 / size)
+}
+{ us[$2, $3, $1] = $4; cs[$2, $3, $1] = $5; if ($1 > maxrep) maxrep = $1 }
+END {
+	print "| client | upload MB/s | ÷ splice_ref | ÷ nc.openbsd | upload CPU s/GiB | download MB/s | ÷ splice_ref | ÷ nc.openbsd | download CPU s/GiB | probe ms | ÷ splice_ref | ÷ nc.openbsd | probe RSS KiB |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	n = split(order, names, " ")
+	for (i = 1; i <= n; i++) {
+		c = names[i]
+		p = stat(c, "probe")
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
+		    mbs(c, "up"), ratio(c, "splice_ref", "up"), ratio(c, "nc.openbsd", "up"), cpug(c, "up"),
+		    mbs(c, "down"), ratio(c, "splice_ref", "down"), ratio(c, "nc.openbsd", "down"), cpug(c, "down"),
+		    p == "" ? "-" : sprintf("%.2f", p / 1000), ratio(c, "splice_ref", "probe"),
+		    ratio(c, "nc.openbsd", "probe"), stat(c, "rss") == "" ? "-" : stat(c, "rss")
+	}
+	printf "\nMedians over %d repetitions; MB/s = 10^6 bytes/s; ÷ X: paired ratio (throughput: >1 is faster than X; probe: >1 is slower than X).\n", maxrep
+}' "$tmp/runs"
+echo
+echo "$(nproc) CPUs, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); server on CPU 0, client on CPU 1 when taskset is there."
