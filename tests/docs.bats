@@ -290,3 +290,9 @@ zsh_options() {
 	not_empty "options offered by the fish completion" "$T/fish"
 	same_set "tcpdial --help" "$T/help" "completions/fish/tcpdial.fish" "$T/fish"
 }
+
+@test "--help fits in 80 columns (tabs at 8)" {
+	run -0 "$TCPDIAL" --help
+	run awk '{ gsub(/\t/, "        "); if (length($0) > 80) print }' <<<"$output"
+	[ -z "$output" ]
+}
