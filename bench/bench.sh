@@ -5,7 +5,10 @@
 #   upload    pump gen N | CLIENT  ->  pump serve sink     (stdin pipe -> socket)
 #   download  pump serve source N  ->  CLIENT | pump count (socket -> stdout pipe)
 #   probe     CLIENT connects to `pump serve accept` and closes (hyperfine)
+#   upfile    CLIENT < file -> pump serve sink          (no pipe: copy path)
+#   downfile  pump serve source N -> CLIENT > file      (no pipe: copy path)
 #
+# The files live in /dev/shm (tmpfs), so no disk is measured.
 # Every transfer is verified (bytes at the far end = N, client exit 0); a
 # failed one is reported and left out.  Ratios are paired: tool / other in
 # the same repetition (or probe round), then the median.  Only 127.0.0.1 is
@@ -14,7 +17,8 @@
 #
 # Environment: TCPDIAL, PUMP (set by make bench), SIZE (bytes, default 1 GiB),
 # REPS (5), ROUNDS (probe rounds, 5), RUNS (probes per round, 100),
-# TMO (60), CLIENTS (names to run: tcpdial splice_ref nc.openbsd socat).
+# TMO (60), CLIENTS (names to run: tcpdial splice_ref nc.openbsd socat),
+# FILES (1: also upfile and downfile).
 set -u
 : "${TCPDIAL:?}" "${PUMP:?}"
 SIZE=${SIZE:-1073741824}
@@ -22,7 +26,10 @@ REPS=${REPS:-5}
 ROUNDS=${ROUNDS:-5}
 RUNS=${RUNS:-100}
 TMO=${TMO:-60}
-tmp=$(mktemp -d)
+FILES=${FILES:-1}
+shm=/dev/shm
+[ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
+tmp=$(mktemp -d -p "$shm")
 trap 'pkill -P $$ 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # The server on one CPU, the client and its pipe partner on the other: on
@@ -68,16 +75,32 @@ now_ns() { date +%s%N; }
 # run_one REP NAME TEST: one verified transfer; appends to $tmp/runs.
 run_one() {
 	local rep=$1 name=$2 test=$3 cmd t0 t1 rc got
-	if [ "$test" = up ]; then
+	if [ "$test" = up ] || [ "$test" = upfile ]; then
 		serve sink
 		cmd=${up[$name]//\{port\}/$PORT}
 		t0=$(now_ns)
-		"$PUMP" gen "$SIZE" | "${cli[@]}" /usr/bin/time -f '%U %S' \
-		    -o "$tmp/cpu" timeout "$TMO" $cmd >/dev/null
+		if [ "$test" = up ]; then
+			"$PUMP" gen "$SIZE" | "${cli[@]}" /usr/bin/time -f '%U %S' \
+			    -o "$tmp/cpu" timeout "$TMO" $cmd >/dev/null
+		else
+			"${cli[@]}" /usr/bin/time -f '%U %S' -o "$tmp/cpu" \
+			    timeout "$TMO" $cmd <"$tmp/src" >/dev/null
+		fi
 		rc=$?
 		wait "$SRV_PID"
 		t1=$(now_ns)
 		got=$(sed -n 's/^bytes=//p' "$tmp/srv")
+	elif [ "$test" = downfile ]; then
+		serve source "$SIZE"
+		cmd=${down[$name]//\{port\}/$PORT}
+		t0=$(now_ns)
+		"${cli[@]}" /usr/bin/time -f '%U %S' -o "$tmp/cpu" \
+		    timeout "$TMO" $cmd </dev/null >"$tmp/dst"
+		rc=$?
+		t1=$(now_ns)
+		wait "$SRV_PID"
+		got=$(stat -c %s "$tmp/dst")
+		rm -f "$tmp/dst"
 	else
 		serve source "$SIZE"
 		cmd=${down[$name]//\{port\}/$PORT}
@@ -99,7 +122,12 @@ run_one() {
 }
 
 echo "tcpdial bench: ${names[*]}; $SIZE bytes x $REPS reps; probes $ROUNDS x $RUNS" >&2
-for test in up down; do
+tests="up down"
+if [ "$FILES" = 1 ]; then
+	"$PUMP" gen "$SIZE" >"$tmp/src"
+	tests="$tests upfile downfile"
+fi
+for test in $tests; do
 	for rep in $(seq "$REPS"); do
 		for name in "${names[@]}"; do
 			run_one "$rep" "$name" "$test"
@@ -173,6 +201,7 @@ function cpug(name, test,    c) {
 }
 { us[$2, $3, $1] = $4; cs[$2, $3, $1] = $5; if ($1 > maxrep) maxrep = $1 }
 END {
+	print "Pipes (the splice path for tcpdial):\n"
 	print "| client | upload MB/s | ÷ splice_ref | ÷ nc.openbsd | upload CPU s/GiB | download MB/s | ÷ splice_ref | ÷ nc.openbsd | download CPU s/GiB | probe ms | ÷ splice_ref | ÷ nc.openbsd | probe RSS KiB |"
 	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	n = split(order, names, " ")
@@ -184,6 +213,17 @@ END {
 		    mbs(c, "down"), ratio(c, "splice_ref", "down"), ratio(c, "nc.openbsd", "down"), cpug(c, "down"),
 		    p == "" ? "-" : sprintf("%.2f", p / 1000), ratio(c, "splice_ref", "probe"),
 		    ratio(c, "nc.openbsd", "probe"), stat(c, "rss") == "" ? "-" : stat(c, "rss")
+	}
+	if (("tcpdial", "upfile", 1) in us) {
+		print "\nRegular files (no pipe, so no splice: the copy path):\n"
+		print "| client | file upload MB/s | ÷ nc.openbsd | CPU s/GiB | file download MB/s | ÷ nc.openbsd | CPU s/GiB |"
+		print "|---|---:|---:|---:|---:|---:|---:|"
+		for (i = 1; i <= n; i++) {
+			c = names[i]
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", c,
+			    mbs(c, "upfile"), ratio(c, "nc.openbsd", "upfile"), cpug(c, "upfile"),
+			    mbs(c, "downfile"), ratio(c, "nc.openbsd", "downfile"), cpug(c, "downfile")
+		}
 	}
 	printf "\nMedians over %d repetitions; MB/s = 10^6 bytes/s; ÷ X: paired ratio (throughput: >1 is faster than X; probe: >1 is slower than X).\n", maxrep
 }' "$tmp/runs"

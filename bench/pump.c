@@ -69,7 +69,8 @@ gen(long long left)
 		iov.iov_base = buf;
 		iov.iov_len = left < CHUNK ? (size_t)left : CHUNK;
 		n = vmsplice(STDOUT_FILENO, &iov, 1, 0);
-		if (n == -1 && errno == EINVAL)
+		/* Not a pipe: vmsplice says EBADF or EINVAL; write instead. */
+		if (n == -1 && (errno == EINVAL || errno == EBADF))
 			n = write(STDOUT_FILENO, buf, iov.iov_len);
 		if (n == -1 && errno == EINTR)
 			continue;
