@@ -176,6 +176,7 @@ describe_ends(struct session *s)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
+	memset(&ss, 0, sizeof(ss));
 	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
 		format_addr(s->local, sizeof(s->local), NULL,
 		    (struct sockaddr *)&ss);

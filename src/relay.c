@@ -16,14 +16,14 @@
 
 #include "tcpdial.h"
 
-#define BUF_SIZE (128 * 1024)
+#define BUF_SIZE ((size_t)128 * 1024)
 
 /*
  * What to ask of one splice(2), and the size pipes are grown to: the
  * unprivileged maximum (pipe-max-size), so that one call and one wake-up
  * move up to 1 MiB instead of 64 KiB.
  */
-#define PIPE_GROW (1024 * 1024)
+#define PIPE_GROW ((size_t)1024 * 1024)
 
 enum {
 	SLOT_STDIN,
@@ -83,8 +83,8 @@ stdio_nonblock(int fd, int mode)
 	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) || isatty(fd)))
 		return;
 	/* Bigger pipes mean fewer wake-ups here and at the other end. */
-	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < PIPE_GROW)
-		fcntl(fd, F_SETPIPE_SZ, PIPE_GROW);
+	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < (int)PIPE_GROW)
+		fcntl(fd, F_SETPIPE_SZ, (int)PIPE_GROW);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	nfd = open(path, mode | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (nfd == -1)

@@ -4,12 +4,6 @@
 
 load helpers
 
-elapsed_ok() {	# elapsed_ok T0 MIN_MS MAX_MS
-	local took=$(($(now_ms) - $1))
-	echo "took $took ms" >&3
-	[ "$took" -ge "$2" ] && [ "$took" -le "$3" ]
-}
-
 @test "stdin EOF: FIN first, the answer after it still arrives, exit 0" {
 	start_peer -t 10 accept sink send 100000 close
 	run -0 --separate-stderr bash -c 'printf req | "$TCPDIAL" 127.0.0.1 "$1" | sha' _ "$PORT"

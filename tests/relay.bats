@@ -91,9 +91,7 @@ echo_through() {
 	    "$BATS_TEST_TMPDIR/rss"
 	finish_peer
 	[ "$(report received_sha256)" = "$want" ]
-	rss=$(tail -n 1 "$BATS_TEST_TMPDIR/rss")
-	echo "peak RSS ${rss} KiB" >&3
-	[ "$rss" -lt 16384 ]
+	rss_ok "$(tail -n 1 "$BATS_TEST_TMPDIR/rss")" 16384
 }
 
 @test "slow stdout: partial writes and a full pipe lose nothing" {
