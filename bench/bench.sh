@@ -167,18 +167,12 @@ function median(a, n,    i, j, t) {
 		}
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-function stat(name, test,    r, n, v) {
+# The median of arr[name, test, rep] over the repetitions that have one.
+function med(arr, name, test,    r, n, v) {
 	n = 0
 	for (r = 1; r <= maxrep; r++)
-		if ((name, test, r) in us)
-			v[++n] = us[name, test, r]
-	return n ? median(v, n) : ""
-}
-function cpu(name, test,    r, n, v) {
-	n = 0
-	for (r = 1; r <= maxrep; r++)
-		if ((name, test, r) in cs)
-			v[++n] = cs[name, test, r]
+		if ((name, test, r) in arr)
+			v[++n] = arr[name, test, r]
 	return n ? median(v, n) : ""
 }
 # Paired ratio: for throughput, other time / name time (>1: name faster);
@@ -192,11 +186,11 @@ function ratio(name, other, test,    r, n, v) {
 	return n ? sprintf("%.2f", median(v, n)) : "-"
 }
 function mbs(name, test,    t) {
-	t = stat(name, test)
+	t = med(us, name, test)
 	return t == "" ? "-" : sprintf("%.0f", size / t)
 }
 function cpug(name, test,    c) {
-	c = cpu(name, test)
+	c = med(cs, name, test)
 	return c == "" ? "-" : sprintf("%.2f", c * 1073741824 / size)
 }
 { us[$2, $3, $1] = $4; cs[$2, $3, $1] = $5; if ($1 > maxrep) maxrep = $1 }
@@ -207,12 +201,12 @@ END {
 	n = split(order, names, " ")
 	for (i = 1; i <= n; i++) {
 		c = names[i]
-		p = stat(c, "probe")
+		p = med(us, c, "probe")
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
 		    mbs(c, "up"), ratio(c, "splice_ref", "up"), ratio(c, "nc.openbsd", "up"), cpug(c, "up"),
 		    mbs(c, "down"), ratio(c, "splice_ref", "down"), ratio(c, "nc.openbsd", "down"), cpug(c, "down"),
 		    p == "" ? "-" : sprintf("%.2f", p / 1000), ratio(c, "splice_ref", "probe"),
-		    ratio(c, "nc.openbsd", "probe"), stat(c, "rss") == "" ? "-" : stat(c, "rss")
+		    ratio(c, "nc.openbsd", "probe"), med(us, c, "rss") == "" ? "-" : med(us, c, "rss")
 	}
 	if (("tcpdial", "upfile", 1) in us) {
 		print "\nRegular files (no pipe, so no splice: the copy path):\n"
