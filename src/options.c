@@ -87,6 +87,30 @@ usage_error(const char *fmt, ...)
 	exit(TD_USAGE);
 }
 
+/*
+ * getopt_long said '?': name the argument as the user typed it.  A long
+ * option (or an abbreviation) given "=value" it takes none of comes back
+ * with optopt set to that option's val, not a letter the user typed.
+ */
+static void __attribute__((__noreturn__))
+reject_option(char **argv)
+{
+	const char *arg = argv[optind - 1];
+	size_t n, i;
+
+	if (optopt == 0)
+		usage_error("unknown option: %s", arg);
+	if (strncmp(arg, "--", 2) == 0 && arg[2 + (n = strcspn(arg + 2,
+	    "="))] == '=')
+		for (i = 0; longopts[i].name != NULL; i++)
+			if (longopts[i].val == optopt &&
+			    strncmp(longopts[i].name, arg + 2, n) == 0)
+				usage_error("option takes no argument: %s", arg);
+	if (isprint(optopt))
+		usage_error("unknown option: -%c", optopt);
+	usage_error("unknown option: -\\x%02x", optopt & 0xff);
+}
+
 /* The option as the user spelled it, for messages: "-w" or "--close". */
 static const char *
 opt_name(int ch, int longindex)
@@ -361,8 +385,7 @@ options_parse(int argc, char **argv, struct options *o)
 			usage_error("option requires an argument: %s",
 			    argv[optind - 1]);
 		if (ch == '?')
-			usage_error("unknown option: %s", optopt != 0 ?
-			    opt_name(optopt, -1) : argv[optind - 1]);
+			reject_option(argv);
 		set_option(o, ch, opt_name(ch, longindex), &ipv4, &ipv6);
 	}
 	check_conflicts(o, ipv4, ipv6);

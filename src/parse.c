@@ -8,31 +8,50 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tcpdial.h"
 
-/* Scale of each duration unit, in microseconds. */
+/* Each duration unit in milliseconds. */
 static const struct {
 	const char *name;
-	long long us;
+	long long ms;
 } units[] = {
-	{ "ms", 1000LL },
-	{ "s", 1000000LL },
-	{ "m", 60000000LL },
-	{ "", 1000000LL },
+	{ "ms", 1 },
+	{ "s", 1000 },
+	{ "m", 60000 },
+	{ "", 1000 },
 };
 
 static long long
-unit_us(const char *s)
+unit_ms(const char *s)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(s, units[i].name) == 0)
-			return units[i].us;
+			return units[i].ms;
 	return -1;
+}
+
+/*
+ * The fraction 0.DIGITS (n digits) times scale, rounded up: long
+ * multiplication from the last digit, exact however many digits there are.
+ */
+static long long
+frac_ms(const char *digits, size_t n, long long scale)
+{
+	long long carry = 0, v;
+	bool rest = false;
+
+	while (n-- > 0) {
+		v = (digits[n] - '0') * scale + carry;
+		rest = rest || v % 10 != 0;
+		carry = v / 10;
+	}
+	return carry + rest;
 }
 
 /*
@@ -44,32 +63,32 @@ unit_us(const char *s)
 int
 parse_duration(const char *s, long long *ms, const char **errstr)
 {
-	long long whole = 0, frac = 0, frac_scale = 1, scale, us;
-	const char *p = s;
-	int digits = 0;
+	long long whole = 0, scale, total;
+	const char *p = s, *frac = p;
+	size_t nwhole = 0, nfrac = 0;
+	bool huge = false;
 
 	if (*s == '\0')
 		return *errstr = "empty duration", -1;
-	/* More than 10 integer digits is out of range whatever the unit. */
-	for (; isdigit((unsigned char)*p) && digits <= 10; p++, digits++)
+	/* Past 10^10 the value is out of range whatever the unit. */
+	for (; isdigit((unsigned char)*p); p++, nwhole++) {
 		whole = whole * 10 + (*p - '0');
-	if (digits > 10)
-		return *errstr = "duration too large", -1;
-	if (*p == '.') {
-		for (p++; isdigit((unsigned char)*p); p++, digits++) {
-			/* Digits past microseconds cannot change the result. */
-			if (frac_scale < 1000000) {
-				frac = frac * 10 + (*p - '0');
-				frac_scale *= 10;
-			}
-		}
+		huge = huge || whole > 10000000000LL;
+		if (huge)
+			whole = 0;
 	}
-	if (digits == 0 || (scale = unit_us(p)) == -1)
+	if (*p == '.') {
+		for (frac = ++p; isdigit((unsigned char)*p); p++)
+			nfrac++;
+	}
+	if (nwhole + nfrac == 0 || (scale = unit_ms(p)) == -1)
 		return *errstr = "invalid duration", -1;
-	us = whole * scale + (frac * scale + frac_scale - 1) / frac_scale;
-	if (us / 1000 + (us % 1000 != 0) > INT_MAX)
+	if (huge)
 		return *errstr = "duration too large", -1;
-	*ms = us / 1000 + (us % 1000 != 0);
+	total = whole * scale + frac_ms(frac, nfrac, scale);
+	if (total > INT_MAX)
+		return *errstr = "duration too large", -1;
+	*ms = total;
 	return 0;
 }
 

@@ -131,6 +131,12 @@ load helpers
 	[ "$(report client_end)" = FIN ]
 }
 
+@test "-q 0.0000001 is 1 ms, not 0: it waits, then exit 10 (found by fuzzing)" {
+	start_peer -t 10 accept sink sleep 1000
+	run -10 --separate-stderr "$TCPDIAL" -q 0.0000001 127.0.0.1 "$PORT" </dev/null
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1 ms" ]
+}
+
 @test "--no-half-close: no FIN at stdin EOF; the late 8 MiB reply arrives whole" {
 	start_peer -t 20 accept read 4 nofin 500 send $((8 << 20)) fin sink
 	run -0 --separate-stderr bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close 127.0.0.1 "$1" | sha' _ "$PORT"

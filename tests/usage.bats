@@ -127,6 +127,18 @@ bad() {
 	bad "unknown option: --frobnicate" --frobnicate 127.0.0.1 PORT
 }
 
+@test "option: a long option given an argument it takes none of" {
+	bad "option takes no argument: --crlf=x" --crlf=x 127.0.0.1 PORT
+}
+
+@test "option: an abbreviated long option given an argument, named as typed" {
+	bad "option takes no argument: --no-half=1" --no-half=1 127.0.0.1 PORT
+}
+
+@test "option: an unprintable option letter comes back escaped" {
+	bad 'unknown option: -\x01' $'-\x01' 127.0.0.1 PORT
+}
+
 @test "option: missing argument" {
 	bad "option requires an argument: -w" 127.0.0.1 PORT -w
 }
@@ -167,6 +179,12 @@ bad() {
 
 @test "-z with -q" {
 	bad "-z and -q cannot be used together" -z -q 1 127.0.0.1 PORT
+}
+
+@test "duration: leading zeros are not magnitude (-w 00000000002 is 2 s)" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -w 00000000002 127.0.0.1 "$PORT" </dev/null
+	[ -z "$stderr" ]
 }
 
 @test "--help and --version exit 0 on stdout" {
