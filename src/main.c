@@ -21,7 +21,7 @@ main(int argc, char *argv[])
 
 	setprogname("tcpdial");
 	options_parse(argc, argv, &o);
-	relay_stdio_init(!o.probe);
+	stdio_init(!o.probe);
 	sig_init();
 	s.start_ms = clock_now_ms();
 

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,12 +17,6 @@
 
 #define BUF_SIZE ((size_t)128 * 1024)
 
-/*
- * What to ask of one splice(2), and the size pipes are grown to: the
- * unprivileged maximum (pipe-max-size), so that one call and one wake-up
- * move up to 1 MiB instead of 64 KiB.
- */
-#define PIPE_GROW ((size_t)1024 * 1024)
 
 enum {
 	SLOT_STDIN,
@@ -59,59 +52,6 @@ struct relay {
 };
 
 static struct relay r;
-
-/*
- * Give stdin and stdout non-blocking descriptions of their own, so that
- * a slow reader of stdout can never stall the other direction.  Setting
- * O_NONBLOCK on the inherited description would change it for every
- * process sharing it (a terminal's shell, say); reopening a pipe or tty
- * through /proc makes a private one.  Regular files and /dev/null never
- * block; sockets and anything that cannot be reopened stay as they are.
- */
-static void
-stdio_nonblock(int fd, int mode)
-{
-	char path[32];
-	struct stat st;
-	int flags, nfd;
-
-	/* Only a description already open for this use: never widen it. */
-	flags = fcntl(fd, F_GETFL);
-	if (flags == -1 || ((flags & O_ACCMODE) != mode &&
-	    (flags & O_ACCMODE) != O_RDWR))
-		return;
-	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) || isatty(fd)))
-		return;
-	/* Bigger pipes mean fewer wake-ups here and at the other end. */
-	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < (int)PIPE_GROW)
-		fcntl(fd, F_SETPIPE_SZ, (int)PIPE_GROW);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	nfd = open(path, mode | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (nfd == -1)
-		return;
-	dup2(nfd, fd);
-	close(nfd);
-}
-
-/*
- * Make sure fds 0, 1 and 2 exist before any socket is made, so the
- * socket never lands on one of them.  A closed stdin or stdout becomes
- * /dev/null opened the wrong way round: using it fails with EBADF, a
- * local I/O error, instead of data silently going nowhere.
- */
-void
-relay_stdio_init(bool relay)
-{
-	int fd;
-
-	for (fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) == -1)
-			open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
-	if (relay) {
-		stdio_nonblock(STDIN_FILENO, O_RDONLY);
-		stdio_nonblock(STDOUT_FILENO, O_WRONLY);
-	}
-}
 
 /* Room left at the tail of b. */
 static size_t

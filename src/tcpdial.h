@@ -13,6 +13,12 @@
 
 #define NO_DEADLINE (-1LL)
 
+/*
+ * Pipes are grown to this (the unprivileged pipe-max-size), and one
+ * splice(2) asks for as much.
+ */
+#define PIPE_GROW ((size_t)1024 * 1024)
+
 /* A host name (253) with its numeric address and port. */
 #define PEER_NAME_MAX 340
 
@@ -94,7 +100,6 @@ int		 parse_duration(const char *, long long *, const char **);
 int		 parse_port(const char *, const char **);
 
 /* relay.c */
-void		 relay_stdio_init(bool);
 int		 relay_run(const struct options *, struct session *);
 
 /* report.c */
@@ -106,6 +111,9 @@ void		 report_verbose(const struct options *, int, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
 void		 report_summary(const struct options *, const struct session *,
 		    int);
+
+/* stdio.c */
+void		 stdio_init(bool);
 
 /* sig.c */
 void		 sig_init(void);
