@@ -182,6 +182,12 @@ socket_error(void)
 static void
 peer_reset(struct session *s, const char *op)
 {
+	/*
+	 * We never write after our own FIN, so EPIPE on the socket means a
+	 * reset whose ECONNRESET an earlier partial write already consumed.
+	 */
+	if (errno == EPIPE)
+		errno = ECONNRESET;
 	report_fail("%s %s", op, s->peer);
 	s->how = END_PEER_RESET;
 	r.peer_done = true;
