@@ -42,7 +42,13 @@ exitcode_connect(int err)
 	case EHOSTUNREACH:
 	case ENETDOWN:
 	case EHOSTDOWN:
+	/* A firewall's "administratively prohibited" ICMP error. */
+	case EACCES:
+	case EPERM:
 		return TD_UNREACH;
+	case ECONNRESET:
+		/* Connected, then reset before we could look. */
+		return TD_RESET;
 	case EADDRINUSE:
 	case EADDRNOTAVAIL:
 		/* The kernel's choice of local port or address failed. */

@@ -15,15 +15,23 @@
 
 #include "tcpdial.h"
 
-/* Send our FIN: we write no more, and keep reading until the peer's. */
-void
+/*
+ * Send our FIN: we write no more, and keep reading until the peer's.
+ * Returns 0, or -1 with errno ECONNRESET when the connection is already
+ * gone: a reset whose error an earlier partial write consumed.
+ */
+int
 hangup_fin(const struct options *o, struct session *s)
 {
-	if (shutdown(s->fd, SHUT_WR) == 0)
-		report_verbose(o, 2, "sent FIN to %s", s->peer);
 	s->fin_sent = true;
 	s->fin_sent_ms = clock_now_ms();
 	s->peer_closed_first = s->peer_fin_ms != -1;
+	if (shutdown(s->fd, SHUT_WR) == -1 && errno == ENOTCONN) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	report_verbose(o, 2, "sent FIN to %s", s->peer);
+	return 0;
 }
 
 /*
@@ -49,15 +57,27 @@ drain_queue(int fd)
 	}
 }
 
-/* Whether our data and FIN are acknowledged and the peer's FIN is in. */
-static bool
-disconnect_complete(int fd)
+/*
+ * Whether our data and FIN are acknowledged and the peer's FIN is in: 1
+ * when so, 0 not yet, -1 when a reset ended the connection instead (errno
+ * set).  A reset also leaves the socket CLOSE: its pending error tells.
+ */
+static int
+disconnect_state(int fd)
 {
 	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
+	socklen_t len = sizeof(int);
+	int err = 0;
 
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+	    err != 0) {
+		/* A reset in CLOSE_WAIT is recorded as EPIPE (tcp_reset). */
+		errno = err == EPIPE ? ECONNRESET : err;
+		return -1;
+	}
+	len = sizeof(ti);
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
-		return false;
+		return 0;
 	/* Both FINs done leaves the socket CLOSE (its TIME_WAIT moves on). */
 	return ti.tcpi_state == TCP_CLOSE || ti.tcpi_state == TCP_TIME_WAIT;
 }
@@ -66,17 +86,18 @@ disconnect_complete(int fd)
  * Wait until the disconnect is complete or s->disconnect_deadline passes.
  * The kernel has no event for "FIN acknowledged", so look at TCP_INFO
  * at growing intervals (1 ms to 32 ms).  A signal ends the wait.
+ * Returns as disconnect_state(): 1 complete, 0 not (yet), -1 reset.
  */
-static bool
+static int
 wait_disconnect(struct session *s)
 {
 	struct timespec ts;
-	int step = 1, ms;
+	int step = 1, ms, state;
 
-	while (!disconnect_complete(s->fd)) {
+	while ((state = disconnect_state(s->fd)) == 0) {
 		ms = clock_poll_ms(s->disconnect_deadline, NO_DEADLINE);
 		if (ms == 0 || sig_count() > 0)
-			return false;
+			return 0;
 		if (ms == -1 || ms > step)
 			ms = step;
 		ts.tv_sec = 0;
@@ -85,7 +106,7 @@ wait_disconnect(struct session *s)
 		if (step < 32)
 			step *= 2;
 	}
-	return true;
+	return state;
 }
 
 /* RST: SO_LINGER {1, 0} makes close() discard unsent data and reset. */
@@ -112,14 +133,26 @@ close_graceful(const struct options *o, struct session *s)
 
 /*
  * After a graceful end: wait for the disconnect to complete, within -q
- * if given.  Returns code, or TD_DISCONNECT when -q ran out first.
+ * if given.  Returns code, TD_DISCONNECT when -q ran out first, or
+ * TD_RESET when the peer reset the connection instead.
  */
 static int
 finish_graceful(const struct options *o, struct session *s, int code)
 {
-	if (!s->fin_sent)
-		hangup_fin(o, s);
-	s->disconnect_done = wait_disconnect(s);
+	int state;
+
+	if (!s->fin_sent && hangup_fin(o, s) == -1)
+		state = -1;
+	else
+		state = wait_disconnect(s);
+	if (state == -1) {
+		/* Not a disconnect: what we sent last may never have arrived. */
+		report_fail("disconnect from %s", s->peer);
+		s->how = END_PEER_RESET;
+		close(s->fd);
+		return code > TD_SIGNAL_BASE ? code : TD_RESET;
+	}
+	s->disconnect_done = state == 1;
 	if (s->disconnect_done) {
 		report_verbose(o, 1, "disconnect complete after %lld ms",
 		    clock_now_ms() - s->fin_sent_ms);

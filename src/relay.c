@@ -333,13 +333,14 @@ static int
 fin_point(const struct options *o, struct session *s)
 {
 	r.at_fin_point = true;
-	s->disconnect_deadline = clock_deadline(o->disconnect_wait_ms);
 	if (o->close_mode == CLOSE_ABORT) {
 		s->how = END_ABORT;
 		return r.pending;
 	}
-	if (o->half_close)
-		hangup_fin(o, s);
+	if (o->half_close && hangup_fin(o, s) == -1) {
+		peer_reset(s, "send FIN to");
+		return -1;
+	}
 	if (o->disconnect_wait_ms == 0) {
 		/* -q 0: do not wait for the peer at all. */
 		s->how = END_CUT;
@@ -360,6 +361,12 @@ transition(const struct options *o, struct session *s)
 	/* A reset peer: end once what it sent is on stdout. */
 	if (s->how == END_PEER_RESET)
 		return !has_data(&r.down) ? TD_RESET : -1;
+	/*
+	 * stdin is read no more: -q starts now, so that it also bounds the
+	 * bytes still to send, which a peer that does not read never takes.
+	 */
+	if (r.stdin_done && s->disconnect_deadline == NO_DEADLINE)
+		s->disconnect_deadline = clock_deadline(o->disconnect_wait_ms);
 	/* stdin done and its bytes all sent: FIN (or RST) is due. */
 	if (r.stdin_done && !has_data(&r.up) && !r.at_fin_point &&
 	    (code = fin_point(o, s)) != -1)
@@ -372,7 +379,10 @@ transition(const struct options *o, struct session *s)
 	return -1;
 }
 
-/* Deadlines that end the session: -i and -q.  -1 when none passed. */
+/*
+ * Deadlines that end the session: -i and -q.  -1 when none passed.  A
+ * session a signal is already ending keeps the signal's status.
+ */
 static int
 expired(const struct options *o, struct session *s)
 {
@@ -380,13 +390,13 @@ expired(const struct options *o, struct session *s)
 		report_failx("%s: no traffic for %lld ms (idle timeout)",
 		    s->peer, o->idle_ms);
 		s->how = END_CUT;
-		return TD_IDLE;
+		return r.pending != TD_OK ? r.pending : TD_IDLE;
 	}
-	if (r.at_fin_point && clock_expired(s->disconnect_deadline)) {
+	if (clock_expired(s->disconnect_deadline)) {
 		report_failx("%s: disconnect not complete after %lld ms",
 		    s->peer, o->disconnect_wait_ms);
 		s->how = END_CUT;
-		return TD_DISCONNECT;
+		return r.pending != TD_OK ? r.pending : TD_DISCONNECT;
 	}
 	return -1;
 }
@@ -418,8 +428,7 @@ poll_ms(const struct options *o, const struct session *s)
 
 	if (o->idle_ms != -1)
 		idle = r.last_move_ms + o->idle_ms;
-	return clock_poll_ms(idle, r.at_fin_point ? s->disconnect_deadline :
-	    NO_DEADLINE);
+	return clock_poll_ms(idle, s->disconnect_deadline);
 }
 
 static void

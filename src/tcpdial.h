@@ -88,7 +88,7 @@ const char	*exitcode_meaning(int);
 int		 exitcode_connect(int);
 
 /* hangup.c */
-void		 hangup_fin(const struct options *, struct session *);
+int		 hangup_fin(const struct options *, struct session *);
 void		 hangup_close(const struct options *, struct session *);
 int		 hangup_end(const struct options *, struct session *, int);
 

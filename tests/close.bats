@@ -53,6 +53,30 @@ load helpers
 	   "$stderr" = "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]]
 }
 
+@test "reset right after the connect completes: exit 8, never 1" {
+	for i in 1 2 3 4 5; do
+		start_peer -t 10 accept rst
+		run -8 --separate-stderr "$TCPDIAL" 127.0.0.1 "$PORT" < <(exec sleep 2 2>&-)
+		[[ "$stderr" =~ ^tcpdial:\ (connect\ to|read\ from|send\ FIN\ to)\ 127\.0\.0\.1\ port\ $PORT:\ Connection\ reset\ by\ peer$ ]]
+	done
+}
+
+@test "a peer that closes without reading: never exit 0 once bytes were sent" {
+	# Our bytes hit a closed socket, which answers RST.  The kernel may
+	# hide that reset from a write (partial splice); tcpdial must still
+	# not call it a disconnect.  Exit 0 is right only if nothing was sent.
+	for i in 1 2 3 4 5 6 7 8; do
+		start_peer -t 10 accept close
+		run --separate-stderr bash -c '"$PEER" gen $((64 << 20)) |
+		    "$TCPDIAL" -v 127.0.0.1 "$1"' _ "$PORT"
+		if [ "$status" -eq 0 ]; then
+			[[ "${stderr_lines[-1]}" == "tcpdial: sent 0 bytes,"* ]]
+		else
+			[ "$status" -eq 8 ]
+		fi
+	done
+}
+
 @test "stdout closed by its reader: exit 11 at once, not death by SIGPIPE" {
 	start_peer -t 30 -x accept send $((100 << 20)) close
 	t0=$(now_ms)
@@ -241,6 +265,32 @@ acked_over() {	# acked_over PORT N
 	elapsed_ok "$t0" 0 500
 	[ "$status" -eq 130 ]
 	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGTERM, then -q expires: still exit 143, not 10" {
+	start_peer -t 10 accept sink sleep 3000
+	"$TCPDIAL" -v -q 1 127.0.0.1 "$PORT" < <(exec sleep 10 2>&-) \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	grep -q 'disconnect not complete' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGTERM, then -i expires: still exit 143, not 9" {
+	start_peer -t 10 accept sink sleep 3000
+	"$TCPDIAL" -v -i 500ms 127.0.0.1 "$PORT" < <(exec sleep 10 2>&-) \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	grep -q 'idle timeout' "$BATS_TEST_TMPDIR/err"
 }
 
 @test "-v summary: bytes each way, duration, who closed first" {

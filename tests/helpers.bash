@@ -120,6 +120,11 @@ make_netns() {
 	ip netns exec "$NS" ip link set lo up
 }
 
+# in_ns CMD...: run CMD inside this test's namespace (make_netns).
+in_ns() {
+	ip netns exec "$NS" "$@"
+}
+
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
 		[ -n "${CI:-}" ] && { echo "CI must run as root" >&2; return 1; }

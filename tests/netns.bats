@@ -10,11 +10,6 @@ setup() {
 	make_netns
 }
 
-# in_ns CMD...: run CMD inside this test's namespace.
-in_ns() {
-	ip netns exec "$NS" "$@"
-}
-
 @test "SYNs dropped: -w 2 gives exit 5 at the deadline (2.0-2.3 s)" {
 	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
 	t0=$(now_ms)
@@ -42,6 +37,26 @@ in_ns() {
 	    --reject-with icmp-net-unreachable
 	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 127.0.0.1 9 </dev/null
 	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: Network is unreachable" ]
+}
+
+@test "ICMPv6 administratively prohibited: exit 6, not 1" {
+	in_ns ip6tables -A OUTPUT -p tcp --dport 9 -j REJECT \
+	    --reject-with icmp6-adm-prohibited
+	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 ::1 9 </dev/null
+	[ "$stderr" = "tcpdial: connect to ::1 port 9: Permission denied" ]
+}
+
+@test "-q counts from stdin EOF even while bytes wait unsent: exit 10, no hang" {
+	# Small buffers and a peer that never reads: 100000 bytes from a file
+	# (the copy path) can never all leave, so the FIN is never due.
+	in_ns sysctl -qw net.ipv4.tcp_wmem="4096 16384 16384"
+	head -c 100000 /dev/zero >"$BATS_TEST_TMPDIR/req"
+	PEER_NS=$NS start_peer -t 10 -R 4096 accept sleep 5000
+	t0=$(now_ms)
+	run -10 --separate-stderr in_ns "$TCPDIAL" -q 1 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/req"
+	elapsed_ok "$t0" 1000 1300
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" ]
 }
 
 @test "a service name as PORT: http is port 80" {

@@ -35,13 +35,15 @@
 
 enum act {
 	A_ACCEPT, A_ECHO, A_SINK, A_SLOWSINK, A_SEND, A_READ, A_SLEEP,
-	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN
+	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN, A_AWAIT,
+	A_ACCEPTLOOP
 };
 
 /* In enum act order; send, read and sleep take a number. */
 static const char *const actnames[] = {
 	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
-	"fin", "rst", "close", "fullbacklog", "nofin"
+	"fin", "rst", "close", "fullbacklog", "nofin", "await",
+	"acceptloop"
 };
 #define NACTNAMES	(sizeof(actnames) / sizeof(actnames[0]))
 
@@ -545,6 +547,47 @@ act_nofin(struct peer *p, long long ms)
 	}
 }
 
+/*
+ * await: wait until the client has sent something (data, FIN or RST)
+ * without reading it, so that a close right after leaves it unread.
+ */
+static int
+act_await(struct peer *p)
+{
+	struct pollfd pfd = { .fd = p->cfd, .events = POLLIN };
+	int n;
+
+	do {
+		if (timedout)
+			return -1;
+		n = poll(&pfd, 1, -1);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return fail(p, "await", NULL);
+	return 0;
+}
+
+/*
+ * acceptloop: accept, read to the client's FIN or RST, close; again until
+ * the alarm.  Waiting for the client's end first leaves TIME_WAIT on the
+ * client's side, where a graceful client closes first.
+ */
+static int
+act_acceptloop(struct peer *p)
+{
+	static unsigned char buf[IOBUFSZ];
+
+	while (!timedout) {
+		if (act_accept(p) == -1)
+			return timedout ? 0 : -1;
+		while (conn_read(p, buf, sizeof(buf)) > 0)
+			;
+		close(p->cfd);
+		p->cfd = -1;
+	}
+	return 0;
+}
+
 static int
 act_rst(struct peer *p)
 {
@@ -563,7 +606,7 @@ run_action(struct peer *p, const struct action *a)
 	const char *name = actnames[a->kind];
 
 	if (a->kind != A_ACCEPT && a->kind != A_SLEEP &&
-	    a->kind != A_FULLBACKLOG && p->cfd == -1)
+	    a->kind != A_FULLBACKLOG && a->kind != A_ACCEPTLOOP && p->cfd == -1)
 		return fail(p, name, "no connection");
 	switch (a->kind) {
 	case A_ACCEPT:
@@ -590,6 +633,10 @@ run_action(struct peer *p, const struct action *a)
 		return act_rst(p);
 	case A_NOFIN:
 		return act_nofin(p, a->arg);
+	case A_AWAIT:
+		return act_await(p);
+	case A_ACCEPTLOOP:
+		return act_acceptloop(p);
 	case A_CLOSE:
 		close(p->cfd);
 		p->cfd = -1;
