@@ -267,9 +267,11 @@ acked_over() {	# acked_over PORT N
 	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
 }
 
-@test "SIGTERM, then -q expires: still exit 143, not 10" {
+# term_then_expiry OPTION VALUE TEXT: SIGTERM a session, let OPTION's
+# deadline end the graceful close; the status stays 143, TEXT is logged.
+term_then_expiry() {
 	start_peer -t 10 accept sink sleep 3000
-	"$TCPDIAL" -v -q 1 127.0.0.1 "$PORT" < <(exec sleep 10 2>&-) \
+	"$TCPDIAL" -v "$1" "$2" 127.0.0.1 "$PORT" < <(exec sleep 10 2>&-) \
 	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
@@ -277,20 +279,15 @@ acked_over() {	# acked_over PORT N
 	status=0
 	wait "$pid" || status=$?
 	[ "$status" -eq 143 ]
-	grep -q 'disconnect not complete' "$BATS_TEST_TMPDIR/err"
+	grep -q "$3" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGTERM, then -q expires: still exit 143, not 10" {
+	term_then_expiry -q 1 'disconnect not complete'
 }
 
 @test "SIGTERM, then -i expires: still exit 143, not 9" {
-	start_peer -t 10 accept sink sleep 3000
-	"$TCPDIAL" -v -i 500ms 127.0.0.1 "$PORT" < <(exec sleep 10 2>&-) \
-	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
-	pid=$!
-	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
-	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
-	[ "$status" -eq 143 ]
-	grep -q 'idle timeout' "$BATS_TEST_TMPDIR/err"
+	term_then_expiry -i 500ms 'idle timeout'
 }
 
 @test "-v summary: bytes each way, duration, who closed first" {
