@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# Session transitions that a mutation check of src/relay.c and
+# src/hangup.c found unguarded: each test here went red on a one-spot bug
+# (named in its "Catches:" comment) that the rest of the suite let through.
+
+load helpers
+
+# Catches: wait_disconnect() returning true at once.
+@test "-q 1, the peer never acknowledges our FIN: exit 10, disconnect not complete" {
+	need_root
+	make_netns
+	# The peer closes first; the only pure ACK it sends is the one for
+	# our FIN, and that one is dropped: we stay in LAST_ACK.
+	PEER_NS=$NS start_peer -t 10 accept fin sink
+	in_ns iptables -A INPUT -p tcp --sport "$PORT" --tcp-flags ALL ACK -j DROP
+	t0=$(now_ms)
+	run -10 --separate-stderr in_ns "$TCPDIAL" -v -q 1 127.0.0.1 "$PORT" \
+	    < <(exec sleep 5 2>&-)
+	elapsed_ok "$t0" 1000 1300
+	[[ "$stderr" == *"tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms"* ]]
+	[[ "${stderr_lines[-1]}" == *"; disconnect not complete" ]]
+}
+
+# Catches: wait_disconnect() not ending on a signal.
+@test "SIGTERM while waiting for the ACK of our FIN: exit 143 at once, not at -q" {
+	need_root
+	make_netns
+	PEER_NS=$NS start_peer -t 20 accept fin sink
+	in_ns iptables -A INPUT -p tcp --sport "$PORT" --tcp-flags ALL ACK -j DROP
+	# ip netns exec, not in_ns: $! must be tcpdial itself (ip execs it).
+	ip netns exec "$NS" "$TCPDIAL" -v -q 5 127.0.0.1 "$PORT" \
+	    < <(exec 3>&-; exec sleep 10 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_for "the peer's FIN" grep -q 'closed its side' "$BATS_TEST_TMPDIR/err"
+	sleep 0.2
+	kill -0 "$pid"	# still waiting for the ACK
+	t0=$(now_ms)
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	elapsed_ok "$t0" 0 500
+	[ "$status" -eq 143 ]
+}
+
+# Catches: finish_graceful() not sending the FIN --no-half-close held back.
+@test "--no-half-close, the peer answers and closes: our FIN follows, exit 0 at once" {
+	start_peer -t 10 accept read 4 send 1000 fin sink
+	t0=$(now_ms)
+	run -0 --separate-stderr bash -c 'printf "GET\n" |
+	    "$TCPDIAL" --no-half-close -q 2 127.0.0.1 "$1" | sha' _ "$PORT"
+	elapsed_ok "$t0" 0 1000
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$output" = "$(report sent_sha256)" ]
+	[ "$(report client_end)" = FIN ]
+}
+
+# Catches: peer_reset() not recording END_PEER_RESET.
+@test "-v after the peer's RST: the summary says the peer reset it" {
+	start_peer -t 10 accept send 1000 sleep 100 rst
+	run -8 --separate-stderr bash -c '"$TCPDIAL" -v 127.0.0.1 "$1" \
+	    < <(exec sleep 5 2>&-) >/dev/null' _ "$PORT"
+	[[ "${stderr_lines[-1]}" =~ ^tcpdial:\ sent\ 0\ bytes,\ received\ 1000\ bytes\ in\ [0-9.]+\ s\;\ the\ peer\ reset\ it\ \(RST\)$ ]]
+}
+
+# Catches: stdio_nonblock() skipped (a blocking stdout).
+@test "a stalled stdout reader does not stall the upload" {
+	# 300000 bytes: more than the stdout pipe and tcpdial's buffer take,
+	# so a blocking write to stdout would hang until the reader wakes.
+	start_peer -t 10 accept send 300000 read 5 close
+	"$TCPDIAL" 127.0.0.1 "$PORT" \
+	    < <(exec 3>&-; sleep 0.5; printf hello; exec sleep 5 2>&-) \
+	    > >(exec 3>&-; sleep 3; exec cat >/dev/null) 3>&- &
+	pid=$!
+	t0=$(now_ms)
+	WAIT_MS=2000 wait_for "the peer to read hello" test -f "$REPORT"
+	elapsed_ok "$t0" 0 1500
+	[ "$(report received)" = 5 ]
+	[ -z "$(report error)" ]
+	kill "$pid" 2>/dev/null || true
+}
+
+# Catches: fill_crlf() forgetting a CR read at the end of one read().
+@test "-C: a CR at the end of one read and its LF in the next stay CRLF" {
+	start_peer -t 10 accept sink
+	run -0 bash -c '{ printf "a\r"; sleep 0.3; printf "\nb\n"; } |
+	    "$TCPDIAL" -C 127.0.0.1 "$1"' _ "$PORT"
+	finish_peer
+	[ "$(report received_sha256)" = "$(printf 'a\r\nb\r\n' | sha)" ]
+}
+
+# Catches: on_signal() keeping the unsent stdin bytes (r.up) after the first
+# signal, so the FIN point, and -q with it, waits for a peer that reads.
+@test "SIGTERM, the peer reads nothing: -q counts from the signal" {
+	start_peer -t 10 accept sleep 3000 sink
+	"$TCPDIAL" -v -q 500ms 127.0.0.1 "$PORT" < <(exec 3>&-; exec "$PEER" gen 100000000000) \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
+	sleep 0.3	# the socket buffers and tcpdial's are full by now
+	t0=$(now_ms)
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	elapsed_ok "$t0" 400 1000
+	# A signal's close that -q cuts short still exits 128+n.
+	[ "$status" -eq 143 ]
+}
+
+# Catches: do_stdout() taking EPIPE for "try again".  Same as close.bats'
+# "stdout closed by its reader", bounded by -q so that a tcpdial spinning
+# on a dead stdout fails the test (exit 10) instead of hanging the suite.
+@test "stdout closed by its reader, -q 2: exit 11 at once, not 10 at -q" {
+	start_peer -t 30 -x accept send $((100 << 20)) close
+	t0=$(now_ms)
+	run --separate-stderr bash -c 'set -o pipefail; "$TCPDIAL" -q 2 127.0.0.1 "$1" </dev/null | head -c 10 >/dev/null' _ "$PORT"
+	elapsed_ok "$t0" 0 1500
+	[ "$status" -eq 11 ]
+	[ "$stderr" = "tcpdial: write to stdout: Broken pipe" ]
+}
