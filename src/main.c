@@ -23,7 +23,6 @@ main(int argc, char *argv[])
 	options_parse(argc, argv, &o);
 	stdio_init(!o.probe);
 	sig_init();
-	s.start_ms = clock_now_ms();
 
 	code = dial(&o, &s);
 	if (code != TD_OK)

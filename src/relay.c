@@ -193,7 +193,6 @@ peer_reset(struct session *s, const char *op)
 	r.peer_done = true;
 	r.stdin_done = true;
 	discard(&r.up);
-	r.pending = TD_RESET;
 }
 
 /*

@@ -59,7 +59,6 @@ struct session {
 	int fd;
 	char peer[PEER_NAME_MAX];	/* "127.0.0.1 port 80", for messages */
 	char local[PEER_NAME_MAX];	/* our end, once connected */
-	long long start_ms;		/* before resolving */
 	long long connected_ms;
 	long long fin_sent_ms;		/* our FIN (or stdin EOF), or -1 */
 	long long peer_fin_ms;		/* the peer's FIN, or -1 */
