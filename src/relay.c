@@ -337,8 +337,9 @@ fin_point(const struct options *o, struct session *s)
 		return r.pending;
 	}
 	if (o->half_close && hangup_fin(o, s) == -1) {
+		/* Reset: never fall through to the graceful end below. */
 		peer_reset(s, "send FIN to");
-		return -1;
+		return !has_data(&r.down) ? TD_RESET : -1;
 	}
 	if (o->disconnect_wait_ms == 0) {
 		/* -q 0: do not wait for the peer at all. */
