@@ -92,11 +92,13 @@ closer_lane() {
 	# peer's FIN first and the reset only to our own FIN; tcpdial must
 	# still not call it a disconnect.  Exit 0 is right only if nothing
 	# was sent.  Three lanes at once: the race needs a busy machine.
-	local lane
+	local lane pids=()
 	for lane in 1 2 3; do
 		closer_lane "$BATS_TEST_TMPDIR/lane$lane" 10 &
+		pids+=($!)
 	done
-	wait
+	# Not a bare wait: it would also wait for bats' timeout watchdog.
+	wait "${pids[@]}"
 	cat "$BATS_TEST_TMPDIR"/lane*/verdicts >"$BATS_TEST_TMPDIR/all"
 	[ "$(grep -c . "$BATS_TEST_TMPDIR/all")" -eq 30 ]
 	! grep -v '^ok$' "$BATS_TEST_TMPDIR/all"
