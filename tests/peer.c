@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -94,6 +95,7 @@ usage(void)
 	    "usage: peer [-6] [-b addr] [-p port] [-r report] [-t seconds] "
 	    "[-R rcvbuf] [-x] action ...\n"
 	    "       peer gen N\n"
+	    "       peer feed N cmd [arg ...]\n"
 	    "       peer freeport [-6]\n");
 	exit(2);
 }
@@ -154,27 +156,28 @@ stream_fill(struct stream *st, unsigned char *buf, size_t len)
 	}
 }
 
+/*
+ * Write the first n bytes of the stream to fd.  Returns 0, also when the
+ * reader chose to stop (EPIPE); exits on any other error.
+ */
 static int
-gen_main(int argc, char *argv[])
+gen_write(int fd, long long left)
 {
 	static unsigned char buf[GENBUFSZ];
 	struct stream st;
-	long long left;
 	size_t len, off;
 	ssize_t n;
 
-	if (argc != 3)
-		usage();
-	left = number("gen", argv[2], 0, LLONG_MAX);
 	stream_init(&st);
 	while (left > 0) {
 		len = left < GENBUFSZ ? (size_t)left : GENBUFSZ;
 		stream_fill(&st, buf, len);
 		for (off = 0; off < len; off += (size_t)n) {
-			n = write(STDOUT_FILENO, buf + off, len - off);
+			n = write(fd, buf + off, len - off);
 			if (n == -1 && errno == EINTR)
 				n = 0;
-			else if (n == -1 && errno == EPIPE)
+			else if (n == -1 && (errno == EPIPE ||
+			    errno == ECONNRESET))
 				return 0;	/* the reader chose to stop */
 			else if (n == -1)
 				err(1, "write");
@@ -182,6 +185,52 @@ gen_main(int argc, char *argv[])
 		left -= (long long)len;
 	}
 	return 0;
+}
+
+static int
+gen_main(int argc, char *argv[])
+{
+	if (argc != 3)
+		usage();
+	return gen_write(STDOUT_FILENO, number("gen", argv[2], 0, LLONG_MAX));
+}
+
+/*
+ * feed N CMD...: run CMD with stdin a UNIX stream socket that carries the
+ * first N bytes of the stream, then EOF; exit as CMD did.  A socket is
+ * neither a pipe nor a regular file: tcpdial reads it by plain copy.
+ */
+static int
+feed_main(int argc, char *argv[])
+{
+	long long n;
+	int sv[2], status;
+	pid_t pid;
+
+	if (argc < 4)
+		usage();
+	n = number("feed", argv[2], 0, LLONG_MAX);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		err(1, "socketpair");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], STDIN_FILENO) == -1)
+			err(1, "dup2");
+		execvp(argv[3], argv + 3);
+		err(127, "%s", argv[3]);
+	}
+	close(sv[1]);
+	gen_write(sv[0], n);
+	shutdown(sv[0], SHUT_WR);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	close(sv[0]);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }
 
 static int
@@ -798,6 +847,8 @@ main(int argc, char *argv[])
 		err(1, "signal");
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return gen_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
+		return feed_main(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "fillpipe") == 0)
 		return fillpipe();
 	if (argc >= 2 && strcmp(argv[1], "freeport") == 0) {
