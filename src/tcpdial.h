@@ -5,6 +5,8 @@
 #ifndef TCPDIAL_H
 #define TCPDIAL_H
 
+#include <sys/types.h>
+
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +20,9 @@
  * splice(2) asks for as much.
  */
 #define PIPE_GROW ((size_t)1024 * 1024)
+
+/* The copy path's buffer, one per direction. */
+#define BUF_SIZE ((size_t)128 * 1024)
 
 /* A host name (253) with its numeric address and port. */
 #define PEER_NAME_MAX 340
@@ -43,6 +48,31 @@ struct options {
 	bool probe;			/* -z */
 	bool crlf;			/* -C */
 	int verbose;			/* -v count */
+};
+
+/* How a relay direction moves its bytes. */
+enum mover {
+	MOVER_COPY,		/* read(2) into the buffer, write(2) out */
+	MOVER_SPLICE,		/* splice(2): the stdio end is a pipe */
+	MOVER_SENDFILE,		/* sendfile(2): stdin is a regular file */
+};
+
+/*
+ * One relay direction, from fd in to fd out (one of them the socket).
+ * The copy path holds bytes in data[off, off+len).  The zero-copy paths
+ * hold none, and pending stands for "has data": the source is readable
+ * but the sink would take nothing.
+ */
+struct buf {
+	char data[BUF_SIZE];
+	size_t off;		/* first byte not yet written */
+	size_t len;		/* bytes waiting from off on */
+	int in, out, sock;
+	enum mover mover;
+	bool pending;		/* zero-copy: bytes wait for the sink */
+	bool crlf;		/* -C: each bare LF read becomes CRLF */
+	bool prev_cr;		/* -C: the last byte read was CR */
+	unsigned long long moved;	/* bytes through any step */
 };
 
 /* How the session ended, for the exit status and the -v summary. */
@@ -72,6 +102,17 @@ struct session {
 	bool disconnect_done;		/* our FIN acked and the peer's FIN in */
 	int signo;			/* the signal that ended it, or 0 */
 };
+
+/* buf.c */
+void		 buf_init(struct buf *, int, int, int, bool);
+const char	*buf_mover_name(const struct buf *);
+bool		 buf_has_data(const struct buf *);
+bool		 buf_has_room(const struct buf *, size_t);
+void		 buf_discard(struct buf *);
+ssize_t		 buf_step(struct buf *, bool);
+bool		 buf_read_source(const struct buf *, bool);
+bool		 buf_wrote_sink(const struct buf *, bool);
+bool		 buf_socket_failed(const struct buf *, bool);
 
 /* clock.c */
 long long	 clock_now_ms(void);

@@ -6,12 +6,15 @@ load helpers
 
 # The sha256 of the first 1 GiB of the peer's stream (PEER.txt), so the
 # big test need not hash it twice: `tests/peer gen 1073741824 | sha`.
-# Pipes take the splice path, regular files the copy path; the cases
-# below run both, and mixed.
+# The kind of the stdio end picks the byte mover: splice(2) for a pipe,
+# sendfile(2) for a regular file as stdin, copy (read/write) for a
+# regular file as stdout and for a socket as stdin (`peer feed`).  The
+# cases below run each mover, and mixed.
 GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
 
 # echo_through N STDIN_KIND STDOUT_KIND: N bytes of the peer's stream
-# through an echo peer and back.  STDIN_KIND/STDOUT_KIND: pipe or file.
+# through an echo peer and back.  STDIN_KIND: pipe, file or socket;
+# STDOUT_KIND: pipe or file.
 # The peer does not hash (-x): what comes back equal to what went out
 # proves both directions.
 echo_through() {
@@ -24,19 +27,23 @@ echo_through() {
 	fi
 	run -0 bash -c '
 		n=$1 in=$2 out=$3 port=$4 dir=$5
+		feed=()
 		if [ "$in" = file ]; then
 			"$PEER" gen "$n" >"$dir/in"
 			exec 0<"$dir/in"
+		elif [ "$in" = socket ]; then
+			feed=("$PEER" feed "$n")
 		else
 			exec 0< <("$PEER" gen "$n")
 		fi
 		if [ "$out" = file ]; then
-			"$TCPDIAL" 127.0.0.1 "$port" >"$dir/out" || exit
+			"${feed[@]}" "$TCPDIAL" 127.0.0.1 "$port" >"$dir/out" ||
+			    exit
 			sha <"$dir/out"
 			rm -f "$dir/in" "$dir/out"
 		else
 			set -o pipefail
-			"$TCPDIAL" 127.0.0.1 "$port" | sha
+			"${feed[@]}" "$TCPDIAL" 127.0.0.1 "$port" | sha
 		fi' _ "$n" "$in" "$out" "$PORT" "$BATS_TEST_TMPDIR"
 	[ "$output" = "$want" ]
 	finish_peer
@@ -44,28 +51,41 @@ echo_through() {
 	[ "$(report sent)" = "$n" ]
 }
 
-@test "64 MiB through the echo peer: same sha256 (pipes)" {
+@test "64 MiB through the echo peer: same sha256 (pipes: splice both ways)" {
 	echo_through $((64 << 20)) pipe pipe
 }
 
-@test "64 MiB through the echo peer: same sha256 (regular files)" {
+@test "64 MiB through the echo peer: regular files (sendfile up, copy down)" {
 	echo_through $((64 << 20)) file file
 }
 
-@test "64 MiB through the echo peer: file in, pipe out" {
+@test "64 MiB through the echo peer: file in, pipe out (sendfile, splice)" {
 	echo_through $((64 << 20)) file pipe
 }
 
-@test "64 MiB through the echo peer: pipe in, file out" {
+@test "64 MiB through the echo peer: pipe in, file out (splice, copy)" {
 	echo_through $((64 << 20)) pipe file
 }
 
-@test "-vv names the relay path: splice for pipes, copy otherwise" {
-	start_peer -t 10 accept sink accept sink
+@test "64 MiB through the echo peer: socket in, file out (copy both ways)" {
+	echo_through $((64 << 20)) socket file
+}
+
+@test "64 MiB through the echo peer: socket in, pipe out (copy, splice)" {
+	echo_through $((64 << 20)) socket pipe
+}
+
+@test "-vv names the byte mover of each direction" {
+	local out=$BATS_TEST_TMPDIR/out
+	start_peer -t 10 accept sink accept sink accept sink
 	run -0 --separate-stderr bash -c ': | "$TCPDIAL" -vv 127.0.0.1 "$1" | cat' _ "$PORT"
 	[[ "$stderr" == *"relay: stdin to socket by splice, socket to stdout by splice"* ]]
-	run -0 --separate-stderr bash -c '"$TCPDIAL" -vv 127.0.0.1 "$1" </dev/null >"$2"' \
-	    _ "$PORT" "$BATS_TEST_TMPDIR/out"
+	: >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr bash -c '"$TCPDIAL" -vv 127.0.0.1 "$1" <"$2" >"$3"' \
+	    _ "$PORT" "$BATS_TEST_TMPDIR/in" "$out"
+	[[ "$stderr" == *"relay: stdin to socket by sendfile, socket to stdout by copy"* ]]
+	run -0 --separate-stderr bash -c '"$PEER" feed 0 "$TCPDIAL" -vv 127.0.0.1 "$1" >"$2"' \
+	    _ "$PORT" "$out"
 	[[ "$stderr" == *"relay: stdin to socket by copy, socket to stdout by copy"* ]]
 }
 

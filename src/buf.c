@@ -1,0 +1,224 @@
+/*
+ * The byte movers: one step of one relay direction, from its source fd
+ * to its sink fd.  The copy path holds the bytes in the buffer; the
+ * zero-copy paths (splice(2) when the stdio end is a pipe, sendfile(2)
+ * when stdin is a regular file) hold none.  relay.c sees only whether a
+ * direction has data and has room, so one state machine serves all.
+ */
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+
+/* Room left at the tail of b. */
+static size_t
+room(const struct buf *b)
+{
+	return BUF_SIZE - (b->off + b->len);
+}
+
+/*
+ * Set up b to move from in to out, one of which is the socket sock.  The
+ * other end's kind picks the mover: splice for a pipe, sendfile for a
+ * regular file as the source, copy otherwise or when crlf must see
+ * every byte.
+ */
+void
+buf_init(struct buf *b, int in, int out, int sock, bool crlf)
+{
+	int stdio = in == sock ? out : in;
+	struct stat st;
+
+	b->sock = sock;
+	b->in = in;
+	b->out = out;
+	b->off = b->len = 0;
+	b->pending = false;
+	b->crlf = crlf;
+	b->prev_cr = false;
+	b->moved = 0;
+	b->mover = MOVER_COPY;
+	if (crlf || fstat(stdio, &st) == -1)
+		return;
+	if (S_ISFIFO(st.st_mode))
+		b->mover = MOVER_SPLICE;
+	else if (S_ISREG(st.st_mode) && stdio == in)
+		b->mover = MOVER_SENDFILE;
+}
+
+const char *
+buf_mover_name(const struct buf *b)
+{
+	static const char *const names[] = {
+		[MOVER_COPY] = "copy",
+		[MOVER_SPLICE] = "splice",
+		[MOVER_SENDFILE] = "sendfile",
+	};
+
+	return names[b->mover];
+}
+
+/* Whether b holds bytes for its sink. */
+bool
+buf_has_data(const struct buf *b)
+{
+	return b->mover != MOVER_COPY ? b->pending : b->len > 0;
+}
+
+/* Whether b can take need more bytes from its source. */
+bool
+buf_has_room(const struct buf *b, size_t need)
+{
+	return b->mover != MOVER_COPY ? !b->pending : room(b) >= need;
+}
+
+/* Forget what b holds: it will never be sent. */
+void
+buf_discard(struct buf *b)
+{
+	b->off = b->len = 0;
+	b->pending = false;
+}
+
+/*
+ * Read from the source, turning each bare LF into CRLF.  The bytes are
+ * read into the back half of the free room and expanded forward, so the
+ * expansion never overtakes what it has yet to read.
+ */
+static ssize_t
+fill_crlf(struct buf *b)
+{
+	size_t max = room(b) / 2, i;
+	char *src = b->data + BUF_SIZE - max;
+	char *dst = b->data + b->off + b->len, *start = dst;
+	ssize_t n;
+	char c;
+
+	n = read(b->in, src, max);
+	for (i = 0; n > 0 && i < (size_t)n; i++) {
+		c = src[i];
+		if (c == '\n' && !b->prev_cr)
+			*dst++ = '\r';
+		b->prev_cr = c == '\r';
+		*dst++ = c;
+	}
+	if (n > 0) {
+		b->len += (size_t)(dst - start);
+		return dst - start;
+	}
+	return n;
+}
+
+/* Read into the tail of b.  Returns as read(2). */
+static ssize_t
+fill(struct buf *b)
+{
+	ssize_t n;
+
+	n = read(b->in, b->data + b->off + b->len, room(b));
+	if (n > 0)
+		b->len += (size_t)n;
+	return n;
+}
+
+/* Write from the head of b.  Returns as write(2). */
+static ssize_t
+drain(struct buf *b)
+{
+	ssize_t n;
+
+	n = write(b->out, b->data + b->off, b->len);
+	if (n > 0) {
+		b->off += (size_t)n;
+		b->len -= (size_t)n;
+		/* Empty: start again at the front, so the room is whole. */
+		if (b->len == 0)
+			b->off = 0;
+	}
+	return n;
+}
+
+/*
+ * One zero-copy move from source to sink.  from_source says poll found
+ * the source readable (rather than the sink writable); then EAGAIN can
+ * only mean the sink is full, so b waits for it.  Returns as read(2).
+ */
+static ssize_t
+zero_copy(struct buf *b, bool from_source)
+{
+	ssize_t n;
+
+	if (b->mover == MOVER_SPLICE)
+		n = splice(b->in, NULL, b->out, NULL, PIPE_GROW,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	else
+		n = sendfile(b->out, b->in, NULL, PIPE_GROW);
+	b->pending = n == -1 && errno == EAGAIN && from_source;
+	return n;
+}
+
+/*
+ * One step of b: from the source when from_source (poll found it
+ * readable), else to the sink.  Returns as read(2): > 0 bytes moved,
+ * 0 at the source's end of file, -1 with errno.  A zero-copy mover the
+ * kernel refuses for these two fds (EINVAL before any byte moved) turns
+ * into the copy path, and the step returns -1 with EAGAIN.
+ */
+ssize_t
+buf_step(struct buf *b, bool from_source)
+{
+	ssize_t n;
+
+	if (b->mover != MOVER_COPY)
+		n = zero_copy(b, from_source);
+	else if (!from_source)
+		n = drain(b);
+	else
+		n = b->crlf ? fill_crlf(b) : fill(b);
+	if (n > 0)
+		b->moved += (unsigned long long)n;
+	if (n == -1 && errno == EINVAL && b->mover != MOVER_COPY &&
+	    b->moved == 0) {
+		b->mover = MOVER_COPY;
+		b->pending = false;
+		errno = EAGAIN;
+	}
+	return n;
+}
+
+/* Whether the step just taken read from the source (0 means its EOF). */
+bool
+buf_read_source(const struct buf *b, bool from_source)
+{
+	return b->mover != MOVER_COPY || from_source;
+}
+
+/* Whether the step just taken wrote to the sink. */
+bool
+buf_wrote_sink(const struct buf *b, bool from_source)
+{
+	return b->mover != MOVER_COPY || !from_source;
+}
+
+/*
+ * Whether the error (errno) of the step just taken was the socket's
+ * rather than the stdio end's.  A zero-copy call touches both: the
+ * connection errors are the socket's, EPIPE is the sink's (the socket
+ * after a reset whose ECONNRESET an earlier partial write consumed, or a
+ * pipe whose reader left), anything else the stdio end's.
+ */
+bool
+buf_socket_failed(const struct buf *b, bool from_source)
+{
+	if (b->mover == MOVER_COPY)
+		return (from_source ? b->in : b->out) == b->sock;
+	if (errno == EPIPE)
+		return b->out == b->sock;
+	return errno == ECONNRESET || errno == ETIMEDOUT ||
+	    errno == ENOTCONN || errno == EHOSTUNREACH ||
+	    errno == ENETUNREACH;
+}
