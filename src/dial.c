@@ -17,28 +17,36 @@
 
 #include "tcpdial.h"
 
-/* "127.0.0.1 port 80", or "localhost (::1) port 80" for a name. */
+/*
+ * "127.0.0.1 port 80", or "localhost (::1) port 80" for a name.  No
+ * snprintf: see port_string().
+ */
 static void
 format_addr(char *buf, size_t len, const char *name,
     const struct sockaddr *sa)
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-	char host[INET6_ADDRSTRLEN];
+	char host[INET6_ADDRSTRLEN], port[PORT_STRLEN];
 	const void *addr;
-	int port;
 
 	/* inet_ntop, not getnameinfo: a probe pays for every page touched. */
 	addr = sa->sa_family == AF_INET6 ? (const void *)&sin6->sin6_addr :
 	    (const void *)&sin->sin_addr;
-	port = ntohs(sa->sa_family == AF_INET6 ? sin6->sin6_port :
-	    sin->sin_port);
+	port_string(ntohs(sa->sa_family == AF_INET6 ? sin6->sin6_port :
+	    sin->sin_port), port);
 	if (inet_ntop(sa->sa_family, addr, host, sizeof(host)) == NULL)
-		snprintf(host, sizeof(host), "?");
+		strlcpy(host, "?", sizeof(host));
 	if (name == NULL || strcmp(name, host) == 0)
-		snprintf(buf, len, "%s port %d", host, port);
-	else
-		snprintf(buf, len, "%s (%s) port %d", name, host, port);
+		strlcpy(buf, host, len);
+	else {
+		strlcpy(buf, name, len);
+		strlcat(buf, " (", len);
+		strlcat(buf, host, len);
+		strlcat(buf, ")", len);
+	}
+	strlcat(buf, " port ", len);
+	strlcat(buf, port, len);
 }
 
 static int
@@ -137,11 +145,14 @@ attempt(const struct addrinfo *ai, const struct addrinfo *src,
 {
 	int fd, code, saved;
 
-	format_addr(s->peer, sizeof(s->peer), o->host, ai->ai_addr);
+	/* Named on first use: see dial_peer(). */
+	memcpy(&s->peer_addr, ai->ai_addr, ai->ai_addrlen);
+	s->peer_host = o->host;
+	s->peer[0] = '\0';
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1) {
-		report_fail("socket for %s", s->peer);
+		report_fail("socket for %s", dial_peer(s));
 		return TD_FAILURE;
 	}
 	if (src != NULL && (code = bind_source(fd, src, o)) != TD_OK) {
@@ -149,10 +160,10 @@ attempt(const struct addrinfo *ai, const struct addrinfo *src,
 		return code;
 	}
 	if (share_ms == -1)
-		report_verbose(o, 2, "connecting to %s", s->peer);
+		report_verbose(o, 2, "connecting to %s", dial_peer(s));
 	else
 		report_verbose(o, 2, "connecting to %s (%lld ms left for it)",
-		    s->peer, share_ms);
+		    dial_peer(s), share_ms);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
 	    (errno == EINPROGRESS &&
 	    wait_connected(fd, clock_deadline(share_ms)) == 0)) {
@@ -166,7 +177,7 @@ attempt(const struct addrinfo *ai, const struct addrinfo *src,
 		return TD_SIGNAL_BASE + sig_last();
 	/* Without -v only the last attempt speaks: it sets the status. */
 	if (last || o->verbose > 0)
-		report_fail("connect to %s", s->peer);
+		report_fail("connect to %s", dial_peer(s));
 	return exitcode_connect(saved);
 }
 
@@ -212,10 +223,25 @@ connect_any(const struct addrinfo *res, const struct addrinfo *src,
 		if (code == TD_OK || code > TD_SIGNAL_BASE)
 			return code;
 	}
-	if (code == TD_BIND && s->peer[0] == '\0')
+	if (code == TD_BIND && s->peer_addr.ss_family == AF_UNSPEC)
 		report_failx("bind to %s: no address of the target's family",
 		    o->source != NULL ? o->source : "source port");
 	return code;
+}
+
+/*
+ * The peer of the last attempt as messages name it, "127.0.0.1 port 80",
+ * formatted on first use: a silent probe never pays for it.  (inet_ntop
+ * formats with sprintf, and printf's code is 192 KiB of libc that a
+ * probe would otherwise fault in.)  Returns a string in s.
+ */
+const char *
+dial_peer(struct session *s)
+{
+	if (s->peer[0] == '\0')
+		format_addr(s->peer, sizeof(s->peer), s->peer_host,
+		    (const struct sockaddr *)&s->peer_addr);
+	return s->peer;
 }
 
 /*
@@ -248,7 +274,7 @@ dial(const struct options *o, struct session *s)
 		if (o->verbose > 0) {
 			describe_ends(s);
 			report_verbose(o, 1, "connected to %s from %s",
-			    s->peer, s->local);
+			    dial_peer(s), s->local);
 		}
 	}
 	freeaddrinfo(res);

@@ -30,7 +30,7 @@ hangup_fin(const struct options *o, struct session *s)
 		errno = ECONNRESET;
 		return -1;
 	}
-	report_verbose(o, 2, "sent FIN to %s", s->peer);
+	report_verbose(o, 2, "sent FIN to %s", dial_peer(s));
 	return 0;
 }
 
@@ -118,7 +118,7 @@ close_abort(const struct options *o, struct session *s)
 	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(s->fd);
 	s->how = END_ABORT;
-	report_verbose(o, 2, "sent RST to %s", s->peer);
+	report_verbose(o, 2, "sent RST to %s", dial_peer(s));
 }
 
 /* FIN if not sent yet, read the queue dry, close. */
@@ -147,7 +147,7 @@ finish_graceful(const struct options *o, struct session *s, int code)
 		state = wait_disconnect(s);
 	if (state == -1) {
 		/* Not a disconnect: what we sent last may never have arrived. */
-		report_fail("disconnect from %s", s->peer);
+		report_fail("disconnect from %s", dial_peer(s));
 		s->how = END_PEER_RESET;
 		close(s->fd);
 		return code > TD_SIGNAL_BASE ? code : TD_RESET;
@@ -165,7 +165,7 @@ finish_graceful(const struct options *o, struct session *s, int code)
 	}
 	if (code == TD_OK && sig_count() == 0) {
 		report_failx("%s: disconnect not complete after %lld ms",
-		    s->peer, o->disconnect_wait_ms);
+		    dial_peer(s), o->disconnect_wait_ms);
 		code = TD_DISCONNECT;
 	} else if (sig_count() > 0)
 		code = TD_SIGNAL_BASE + sig_last();

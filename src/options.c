@@ -150,7 +150,7 @@ get_port(const char *name, const char *arg, char *out)
 		usage_error("%s: '%s'", errstr, arg);
 	if (port == -1)
 		usage_error("%s: %s: '%s'", name, errstr, arg);
-	snprintf(out, 6, "%d", port);
+	port_string(port, out);
 }
 
 /* AF_INET or AF_INET6 for a numeric address, else AF_UNSPEC. */

@@ -124,3 +124,20 @@ parse_port(const char *s, const char **errstr)
 		return *errstr = "invalid port or unknown service", -1;
 	return ntohs((unsigned short)se->s_port);
 }
+
+/*
+ * Write port (0..65535) in decimal to out, NUL-terminated.  Not
+ * snprintf: a probe's success path formats nothing else, and printf's
+ * code is four more fault-around windows of libc in its peak RSS.
+ */
+void
+port_string(int port, char out[PORT_STRLEN])
+{
+	char tmp[PORT_STRLEN], *p = tmp + sizeof(tmp);
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + port % 10);
+	while ((port /= 10) > 0 && p > tmp);
+	memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}

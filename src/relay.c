@@ -47,7 +47,7 @@ peer_reset(struct session *s, const char *op)
 	 */
 	if (errno == EPIPE)
 		errno = ECONNRESET;
-	report_fail("%s %s", op, s->peer);
+	report_fail("%s %s", op, dial_peer(s));
 	s->how = END_PEER_RESET;
 	r.peer_done = true;
 	r.stdin_done = true;
@@ -85,7 +85,7 @@ move_up(const struct options *o, struct session *s, bool from_source)
 static void
 peer_fin(const struct options *o, struct session *s)
 {
-	report_verbose(o, 1, "%s closed its side (FIN)", s->peer);
+	report_verbose(o, 1, "%s closed its side (FIN)", dial_peer(s));
 	s->peer_fin_ms = clock_now_ms();
 	r.peer_done = true;
 	r.stdin_done = true;
@@ -228,13 +228,13 @@ expired(const struct options *o, struct session *s)
 {
 	if (o->idle_ms != -1 && clock_now_ms() - r.last_move_ms >= o->idle_ms) {
 		report_failx("%s: no traffic for %lld ms (idle timeout)",
-		    s->peer, o->idle_ms);
+		    dial_peer(s), o->idle_ms);
 		s->how = END_CUT;
 		return r.pending != TD_OK ? r.pending : TD_IDLE;
 	}
 	if (clock_expired(s->disconnect_deadline)) {
 		report_failx("%s: disconnect not complete after %lld ms",
-		    s->peer, o->disconnect_wait_ms);
+		    dial_peer(s), o->disconnect_wait_ms);
 		s->how = END_CUT;
 		return r.pending != TD_OK ? r.pending : TD_DISCONNECT;
 	}

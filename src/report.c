@@ -30,14 +30,12 @@ report_failx(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A -v line, printed when the verbosity is at least level. */
+/* A -v line, "tcpdial: " and the message; report_verbose() decides. */
 void
-report_verbose(const struct options *o, int level, const char *fmt, ...)
+report_note(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (o->verbose < level)
-		return;
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);

@@ -6,6 +6,7 @@
 #define TCPDIAL_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <signal.h>
 #include <stdbool.h>
@@ -24,6 +25,9 @@
 /* The copy path's buffer, one per direction. */
 #define BUF_SIZE ((size_t)128 * 1024)
 
+/* A port in decimal: "65535" and its NUL. */
+#define PORT_STRLEN 6
+
 /* A host name (253) with its numeric address and port. */
 #define PEER_NAME_MAX 340
 
@@ -35,9 +39,9 @@ enum close_mode {
 /* Everything argv says, validated; filled in by options.c only. */
 struct options {
 	const char *host;		/* literal or name, brackets removed */
-	char port[6];			/* decimal, 1..65535 */
+	char port[PORT_STRLEN];		/* decimal, 1..65535 */
 	const char *source;		/* -s, or NULL */
-	char source_port[6];		/* -p, or "" */
+	char source_port[PORT_STRLEN];	/* -p, or "" */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
 	long long connect_timeout_ms;	/* -w, or -1 */
 	long long idle_ms;		/* -i, or -1 */
@@ -87,7 +91,9 @@ enum end_how {
 /* One connection's life: filled in by dial, relay and hangup. */
 struct session {
 	int fd;
-	char peer[PEER_NAME_MAX];	/* "127.0.0.1 port 80", for messages */
+	struct sockaddr_storage peer_addr;	/* the last one tried */
+	const char *peer_host;		/* as the user gave it */
+	char peer[PEER_NAME_MAX];	/* "" until dial_peer() names it */
 	char local[PEER_NAME_MAX];	/* our end, once connected */
 	long long connected_ms;
 	long long fin_sent_ms;		/* our FIN (or stdin EOF), or -1 */
@@ -122,6 +128,7 @@ bool		 clock_expired(long long);
 
 /* dial.c */
 int		 dial(const struct options *, struct session *);
+const char	*dial_peer(struct session *);
 
 /* exitcode.c */
 const char	*exitcode_meaning(int);
@@ -138,6 +145,7 @@ void		 options_parse(int, char **, struct options *);
 /* parse.c */
 int		 parse_duration(const char *, long long *, const char **);
 int		 parse_port(const char *, const char **);
+void		 port_string(int, char [PORT_STRLEN]);
 
 /* relay.c */
 int		 relay_run(const struct options *, struct session *);
@@ -147,8 +155,17 @@ void		 report_fail(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 void		 report_failx(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
-void		 report_verbose(const struct options *, int, const char *, ...)
-		    __attribute__((__format__(__printf__, 3, 4)));
+void		 report_note(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+/*
+ * A -v line, printed when the verbosity is at least level.  A macro, so
+ * that a quieter run evaluates none of the arguments: naming the peer
+ * (dial_peer) is not free.
+ */
+#define report_verbose(o, level, ...) do {				\
+	if ((o)->verbose >= (level))					\
+		report_note(__VA_ARGS__);				\
+} while (0)
 void		 report_summary(const struct options *, const struct session *,
 		    int);
 
