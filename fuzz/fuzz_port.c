@@ -5,6 +5,8 @@
  * must agree with strtol() (1..65535, else "port out of range"); a
  * string with a byte outside [A-Za-z0-9_-] is "invalid port"; anything
  * else is a service name and must agree with getservbyname(3) for tcp.
+ * Every port found is written back by port_string(), which must give
+ * the canonical decimal that parse_port() reads as the same port.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +89,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == -1) {
 		CHECK(errstr != sentinel && errstr != NULL);
 		CHECK(strlen(errstr) > 0);
+	} else {
+		char back[PORT_STRLEN], ref[16];
+
+		port_string(rc, back);
+		snprintf(ref, sizeof(ref), "%d", rc);
+		CHECK(strcmp(back, ref) == 0);
+		CHECK(parse_port(back, &errstr) == rc);
 	}
 
 	if (*s == '\0') {
