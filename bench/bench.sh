@@ -5,8 +5,9 @@
 #   upload    pump gen N | CLIENT  ->  pump serve sink     (stdin pipe -> socket)
 #   download  pump serve source N  ->  CLIENT | pump count (socket -> stdout pipe)
 #   probe     CLIENT connects to `pump serve accept` and closes (hyperfine)
-#   upfile    CLIENT < file -> pump serve sink          (no pipe: copy path)
+#   upfile    CLIENT < file -> pump serve sink          (sendfile for tcpdial)
 #   downfile  pump serve source N -> CLIENT > file      (no pipe: copy path)
+#   upcrlf    pump gen N | CLIENT -C -> pump serve sink (LF to CRLF: copy path)
 #
 # The files live in /dev/shm (tmpfs), so no disk is measured.
 # Every transfer is verified (bytes at the far end = N, client exit 0); a
@@ -18,7 +19,8 @@
 # Environment: TCPDIAL, PUMP (set by make bench), SIZE (bytes, default 1 GiB),
 # REPS (5), ROUNDS (probe rounds, 5), RUNS (probes per round, 100),
 # TMO (60), CLIENTS (names to run: tcpdial splice_ref nc.openbsd socat),
-# FILES (1: also upfile and downfile).
+# FILES (1: also upfile and downfile), TESTS (a subset of
+# "up down upfile downfile upcrlf").
 set -u
 : "${TCPDIAL:?}" "${PUMP:?}"
 SIZE=${SIZE:-1073741824}
@@ -39,9 +41,9 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	srv=(taskset -c 0) cli=(taskset -c 1)
 fi
 
-declare -A up down probe
-add() {	# add NAME UP DOWN PROBE ({port} is replaced)
-	up[$1]=$2 down[$1]=$3 probe[$1]=$4
+declare -A up down probe crlf
+add() {	# add NAME UP DOWN PROBE [CRLF] ({port} is replaced)
+	up[$1]=$2 down[$1]=$3 probe[$1]=$4 crlf[$1]=${5:-}
 	names+=("$1")
 }
 names=()
@@ -49,12 +51,14 @@ want=${CLIENTS:-tcpdial splice_ref nc.openbsd socat}
 for c in $want; do
 	case $c in
 	tcpdial) add tcpdial "$TCPDIAL 127.0.0.1 {port}" \
-	    "$TCPDIAL 127.0.0.1 {port}" "$TCPDIAL -z 127.0.0.1 {port}" ;;
+	    "$TCPDIAL 127.0.0.1 {port}" "$TCPDIAL -z 127.0.0.1 {port}" \
+	    "$TCPDIAL -C 127.0.0.1 {port}" ;;
 	splice_ref) add splice_ref "$PUMP client 127.0.0.1 {port}" \
 	    "$PUMP client 127.0.0.1 {port}" "$PUMP client -z 127.0.0.1 {port}" ;;
 	nc.openbsd) command -v nc.openbsd >/dev/null &&
 	    add nc.openbsd "nc.openbsd -N 127.0.0.1 {port}" \
-	    "nc.openbsd -N 127.0.0.1 {port}" "nc.openbsd -z 127.0.0.1 {port}" ;;
+	    "nc.openbsd -N 127.0.0.1 {port}" "nc.openbsd -z 127.0.0.1 {port}" \
+	    "nc.openbsd -C -N 127.0.0.1 {port}" ;;
 	socat) command -v socat >/dev/null &&
 	    add socat "socat -u - TCP:127.0.0.1:{port}" \
 	    "socat -U - TCP:127.0.0.1:{port}" \
@@ -74,12 +78,20 @@ now_ns() { date +%s%N; }
 
 # run_one REP NAME TEST: one verified transfer; appends to $tmp/runs.
 run_one() {
-	local rep=$1 name=$2 test=$3 cmd t0 t1 rc got
-	if [ "$test" = up ] || [ "$test" = upfile ]; then
+	local rep=$1 name=$2 test=$3 cmd t0 t1 rc got want=$SIZE
+	if [ "$test" = upcrlf ] && [ -z "${crlf[$name]}" ]; then
+		return	# no -C in this client
+	fi
+	if [ "$test" = up ] || [ "$test" = upfile ] || [ "$test" = upcrlf ]; then
 		serve sink
 		cmd=${up[$name]//\{port\}/$PORT}
+		want=$SIZE
+		if [ "$test" = upcrlf ]; then
+			cmd=${crlf[$name]//\{port\}/$PORT}
+			want=$CRLF_SIZE
+		fi
 		t0=$(now_ns)
-		if [ "$test" = up ]; then
+		if [ "$test" != upfile ]; then
 			"$PUMP" gen "$SIZE" | "${cli[@]}" /usr/bin/time -f '%U %S' \
 			    -o "$tmp/cpu" timeout "$TMO" $cmd >/dev/null
 		else
@@ -113,8 +125,8 @@ run_one() {
 		wait "$SRV_PID"
 		got=$(cat "$tmp/count")
 	fi
-	if [ "$rc" -ne 0 ] || [ "$got" != "$SIZE" ]; then
-		echo "error: $name $test rep $rep: exit $rc, $got of $SIZE bytes" >&2
+	if [ "$rc" -ne 0 ] || [ "$got" != "$want" ]; then
+		echo "error: $name $test rep $rep: exit $rc, $got of $want bytes" >&2
 		return
 	fi
 	echo "$rep $name $test $(((t1 - t0) / 1000)) $(awk '{ print $1 + $2 }' "$tmp/cpu")" \
@@ -122,11 +134,10 @@ run_one() {
 }
 
 echo "tcpdial bench: ${names[*]}; $SIZE bytes x $REPS reps; probes $ROUNDS x $RUNS" >&2
-tests="up down"
-if [ "$FILES" = 1 ]; then
-	"$PUMP" gen "$SIZE" >"$tmp/src"
-	tests="$tests upfile downfile"
-fi
+tests=${TESTS:-up down upfile downfile upcrlf}
+[ "$FILES" = 1 ] || tests=$(printf '%s\n' $tests | grep -v file)
+case " $tests " in *" upfile "*) "$PUMP" gen "$SIZE" >"$tmp/src" ;; esac
+CRLF_SIZE=$("$PUMP" crlfsize "$SIZE")
 for test in $tests; do
 	for rep in $(seq "$REPS"); do
 		for name in "${names[@]}"; do
@@ -193,6 +204,30 @@ function cpug(name, test,    c) {
 	c = med(cs, name, test)
 	return c == "" ? "-" : sprintf("%.2f", c * 1073741824 / size)
 }
+# A table of tests (space-separated) for each client that ran the first:
+# MB/s, paired ratio to nc.openbsd and CPU per GiB of each test.
+function table(title, list,    t, k, i, j, c, row, hdr, sep) {
+	k = split(list, t, " ")
+	if (!(("tcpdial", t[1], 1) in us))
+		return
+	hdr = "| client |"
+	sep = "|---|"
+	for (j = 1; j <= k; j++) {
+		hdr = hdr " " t[j] " MB/s | ÷ nc.openbsd | CPU s/GiB |"
+		sep = sep "---:|---:|---:|"
+	}
+	print "\n" title "\n\n" hdr "\n" sep
+	for (i = 1; i <= n; i++) {
+		c = names[i]
+		if (!((c, t[1], 1) in us))
+			continue
+		row = "| " c " |"
+		for (j = 1; j <= k; j++)
+			row = row " " mbs(c, t[j]) " | " ratio(c, "nc.openbsd", t[j]) \
+			    " | " cpug(c, t[j]) " |"
+		print row
+	}
+}
 { us[$2, $3, $1] = $4; cs[$2, $3, $1] = $5; if ($1 > maxrep) maxrep = $1 }
 END {
 	print "Pipes (the splice path for tcpdial):\n"
@@ -208,17 +243,8 @@ END {
 		    p == "" ? "-" : sprintf("%.2f", p / 1000), ratio(c, "splice_ref", "probe"),
 		    ratio(c, "nc.openbsd", "probe"), med(us, c, "rss") == "" ? "-" : med(us, c, "rss")
 	}
-	if (("tcpdial", "upfile", 1) in us) {
-		print "\nRegular files (no pipe, so no splice: the copy path):\n"
-		print "| client | file upload MB/s | ÷ nc.openbsd | CPU s/GiB | file download MB/s | ÷ nc.openbsd | CPU s/GiB |"
-		print "|---|---:|---:|---:|---:|---:|---:|"
-		for (i = 1; i <= n; i++) {
-			c = names[i]
-			printf "| %s | %s | %s | %s | %s | %s | %s |\n", c,
-			    mbs(c, "upfile"), ratio(c, "nc.openbsd", "upfile"), cpug(c, "upfile"),
-			    mbs(c, "downfile"), ratio(c, "nc.openbsd", "downfile"), cpug(c, "downfile")
-		}
-	}
+	table("Regular files (tcpdial: sendfile up, copy down):", "upfile downfile")
+	table("-C, each bare LF sent as CRLF (pipe in; tcpdial copies; MB/s of input):", "upcrlf")
 	printf "\nMedians over %d repetitions; MB/s = 10^6 bytes/s; ÷ X: paired ratio (throughput: >1 is faster than X; probe: >1 is slower than X).\n", maxrep
 }' "$tmp/runs"
 echo

@@ -4,6 +4,8 @@
  *
  *   pump gen N              N bytes to stdout (vmsplice when it is a pipe)
  *   pump count              count stdin to EOF, print the number
+ *   pump crlfsize N         the size of gen's N bytes once each bare LF is
+ *                           CRLF (what a -C client sends)
  *   pump serve sink         listen on 127.0.0.1, print the port; accept one
  *                           connection, read it to EOF, print "bytes=N"
  *   pump serve source N     ... send N bytes (sendfile), then close
@@ -54,6 +56,27 @@ pattern(unsigned char *buf, size_t len)
 
 	for (i = 0; i < len; i++)
 		buf[i] = (unsigned char)(i * 7 + (i >> 12));
+}
+
+/* crlfsize: gen's N bytes, each bare LF counted as two. */
+static long long
+crlfsize(long long left)
+{
+	static unsigned char buf[CHUNK];
+	long long size = left;
+	bool prev_cr = false;
+	size_t i, len;
+
+	pattern(buf, sizeof(buf));
+	while (left > 0) {
+		len = left < CHUNK ? (size_t)left : CHUNK;
+		for (i = 0; i < len; i++) {
+			size += buf[i] == '\n' && !prev_cr;
+			prev_cr = buf[i] == '\r';
+		}
+		left -= (long long)len;
+	}
+	return size;
 }
 
 /* gen: vmsplice one page-aligned buffer again and again. */
@@ -277,9 +300,14 @@ main(int argc, char **argv)
 		printf("%lld\n", drain(STDIN_FILENO));
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "crlfsize") == 0) {
+		printf("%lld\n", crlfsize(number(argv[2])));
+		return 0;
+	}
 	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
 		return serve(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "client") == 0)
 		return client(argc - 2, argv + 2);
-	errx(2, "usage: pump gen N | count | serve MODE | client [-z] HOST PORT");
+	errx(2, "usage: pump gen N | count | crlfsize N | serve MODE | "
+	    "client [-z] HOST PORT");
 }
