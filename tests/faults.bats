@@ -165,23 +165,10 @@ slow_link() {
 	[ "$(report client_end)" = FIN ]
 }
 
-# feeder KIND N FILE CMD...: CMD with N bytes of the stream on stdin, from
-# a regular file (FILE, sendfile), a socket (copy) or a pipe (splice).
-feeder() {
-	local kind=$1 n=$2 file=$3
-	shift 3
-	case $kind in
-	file) "$@" <"$file" ;;
-	socket) "$PEER" feed "$n" "$@" ;;
-	pipe) "$PEER" gen "$n" | "$@" ;;
-	esac
-}
-
 @test "a reset forged on the path while we send: exit 8, the reset named" {
 	# slowsink takes at most 64 MiB/s: the 64 MiB last long after the
 	# rule goes in at the first MiB.  Every byte mover, in turn.
 	local kind
-	"$PEER" gen $((64 << 20)) >"$BATS_TEST_TMPDIR/req"
 	for kind in file socket pipe; do
 		PEER_NS=$NS start_peer -x -t 20 accept slowsink
 		feeder "$kind" $((64 << 20)) "$BATS_TEST_TMPDIR/req" \

@@ -64,6 +64,21 @@ report() {
 	sed -n "s/^$1=//p" "$REPORT"
 }
 
+# feeder KIND N FILE CMD...: CMD with the first N bytes of the peer's
+# stream on stdin, from a regular file FILE (made here if missing:
+# tcpdial sends it with sendfile), a socket (copy) or a pipe (splice).
+feeder() {
+	local kind=$1 n=$2 file=$3
+	shift 3
+	case $kind in
+	file)
+		[ -f "$file" ] || "$PEER" gen "$n" >"$file"
+		"$@" <"$file" ;;
+	socket) "$PEER" feed "$n" "$@" ;;
+	pipe) "$PEER" gen "$n" | "$@" ;;
+	esac
+}
+
 # free_port: a TCP port nothing listens on (on 127.0.0.1).
 free_port() {
 	"$PEER" freeport

@@ -55,10 +55,13 @@ GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
 	# await: the reset comes after our connect() has returned, so it is
 	# met in the relay.  (A peer that resets at once races connect()'s
 	# completion; close.bats checks that case ends with 8 as well.)
+	# The reset meets us in a read, or, when it comes between our write
+	# and stdin's EOF, in sending our FIN.
 	start_peer -t 10 accept await rst
 	run -8 --separate-stderr bash -c 'printf "GET /\n" | "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
 	[ -z "$output" ]
-	[ "$stderr" = "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+	[[ "$stderr" = "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ||
+	   "$stderr" = "tcpdial: send FIN to 127.0.0.1 port $PORT: Connection reset by peer" ]]
 	finish_peer
 	[ "$(report received)" = 0 ]
 	[ -z "$(report error)" ]
@@ -85,17 +88,10 @@ GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
 	# comes from a regular file (sendfile), a socket (copy) and a pipe
 	# (splice).
 	local kind
-	"$PEER" gen $((64 << 20)) >"$BATS_TEST_TMPDIR/req"
 	for kind in file socket pipe; do
 		start_peer -t 10 accept await close
-		run -8 --separate-stderr bash -c '
-			case $1 in
-			file) exec "$TCPDIAL" 127.0.0.1 "$2" <"$3" ;;
-			socket) exec "$PEER" feed $((64 << 20)) \
-			    "$TCPDIAL" 127.0.0.1 "$2" ;;
-			pipe) "$PEER" gen $((64 << 20)) |
-			    "$TCPDIAL" 127.0.0.1 "$2" ;;
-			esac' _ "$kind" "$PORT" "$BATS_TEST_TMPDIR/req"
+		run -8 --separate-stderr feeder "$kind" $((64 << 20)) \
+		    "$BATS_TEST_TMPDIR/req" "$TCPDIAL" 127.0.0.1 "$PORT"
 		[ -z "$output" ]
 		[[ "$stderr" = "tcpdial: write to 127.0.0.1 port $PORT: Connection reset by peer" ||
 		   "$stderr" = "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]]
