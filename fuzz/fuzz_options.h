@@ -201,7 +201,7 @@ ref_family(const char *s)
 
 /* "1".."65535" exactly as snprintf("%d") writes it. */
 static bool
-port_string(const char *s)
+is_port_string(const char *s)
 {
 	long n = 0;
 	size_t i, len = strnlen(s, 6);
@@ -238,10 +238,10 @@ static void
 check_options(const struct options *o, const struct fuzz_args *a)
 {
 	check_address(o->host, o, a);
-	CHECK(port_string(o->port));
+	CHECK(is_port_string(o->port));
 	if (o->source != NULL)
 		check_address(o->source, o, a);
-	CHECK(o->source_port[0] == '\0' || port_string(o->source_port));
+	CHECK(o->source_port[0] == '\0' || is_port_string(o->source_port));
 	CHECK(o->family == AF_UNSPEC || o->family == AF_INET ||
 	    o->family == AF_INET6);
 	/* 0 means "no limit" for -w and -i, and is stored as -1. */
