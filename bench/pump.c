@@ -163,7 +163,8 @@ source(int fd, long long left)
 		err(1, "memfd");
 	while (left > 0) {
 		off = 0;
-		n = sendfile(fd, mfd, &off, left < CHUNK ? (size_t)left : CHUNK);
+		n = sendfile(fd, mfd, &off,
+		    left < CHUNK ? (size_t)left : CHUNK);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -214,7 +215,8 @@ copy_all(int in, int out)
 		if (n == -1)
 			return -1;
 		for (off = 0; off < n; off += m)
-			if ((m = write(out, buf + off, (size_t)(n - off))) == -1)
+			if ((m = write(out, buf + off,
+			    (size_t)(n - off))) == -1)
 				return -1;
 	}
 	return 0;

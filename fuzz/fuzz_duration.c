@@ -154,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(errstr == sentinel);
 		CHECK(ms >= 0 && ms <= INT_MAX);
 		CHECK(ref == REF_OK);
-		/* Rounded up, exactly: never below the value, never 1 ms over. */
+		/* Rounded up exactly: never below the value nor 1 ms over. */
 		CHECK(ms == want);
 		/* A non-zero duration never becomes 0 (parse.c's contract). */
 		CHECK(ms > 0 || !has_nonzero_digit(s));

@@ -146,7 +146,7 @@ finish_graceful(const struct options *o, struct session *s, int code)
 	else
 		state = wait_disconnect(s);
 	if (state == -1) {
-		/* Not a disconnect: what we sent last may never have arrived. */
+		/* Not a disconnect: what we sent last may never have come. */
 		report_fail("disconnect from %s", dial_peer(s));
 		s->how = END_PEER_RESET;
 		close(s->fd);

@@ -20,7 +20,7 @@
 
 enum {
 	OPT_CLOSE = 256,
-	OPT_NO_HALF_CLOSE,
+	OPT_NO_HALF,
 };
 
 /* Sorted by long name. */
@@ -31,7 +31,7 @@ static const struct option longopts[] = {
 	{ "disconnect-wait",	required_argument,	NULL,	'q' },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ "idle-timeout",	required_argument,	NULL,	'i' },
-	{ "no-half-close",	no_argument,		NULL,	OPT_NO_HALF_CLOSE },
+	{ "no-half-close",	no_argument,		NULL,	OPT_NO_HALF },
 	{ "numeric",		no_argument,		NULL,	'n' },
 	{ "probe",		no_argument,		NULL,	'z' },
 	{ "source",		required_argument,	NULL,	's' },
@@ -52,7 +52,7 @@ static const char help_text[] =
 "Connect:\n"
 "  -4                      use IPv4 addresses only\n"
 "  -6                      use IPv6 addresses only\n"
-"  -n, --numeric           host must be a numeric address; never resolve names\n"
+"  -n, --numeric           host is a numeric address; never resolve names\n"
 "  -p, --source-port PORT  bind the local end to PORT (SO_REUSEADDR)\n"
 "  -s, --source ADDR       bind the local end to ADDR\n"
 "  -w, --connect-timeout DURATION\n"
@@ -105,7 +105,8 @@ reject_option(char **argv)
 		for (i = 0; longopts[i].name != NULL; i++)
 			if (longopts[i].val == optopt &&
 			    strncmp(longopts[i].name, arg + 2, n) == 0)
-				usage_error("option takes no argument: %s", arg);
+				usage_error("option takes no argument: %s",
+				    arg);
 	if (isprint(optopt))
 		usage_error("unknown option: -%c", optopt);
 	usage_error("unknown option: -\\x%02x", optopt & 0xff);
@@ -188,7 +189,8 @@ check_host(const char *what, const char *host, const struct options *o)
 			usage_error("invalid %s: '%s'", what, host);
 	fam = literal_family(host);
 	if (o->numeric && fam == AF_UNSPEC)
-		usage_error("-n: %s is not a numeric address: '%s'", what, host);
+		usage_error("-n: %s is not a numeric address: '%s'", what,
+		    host);
 	if (o->family == AF_INET && fam == AF_INET6)
 		usage_error("-4: %s is an IPv6 address: '%s'", what, host);
 	if (o->family == AF_INET6 && fam == AF_INET)
@@ -207,8 +209,8 @@ split_target(char *arg, char **host, char **port)
 	if (arg[0] == '[') {
 		close = strchr(arg, ']');
 		if (close == NULL || close[1] != ':')
-			usage_error("invalid target: '%s' (want [address]:port)",
-			    arg);
+			usage_error("invalid target: '%s' "
+			    "(want [address]:port)", arg);
 		*close = '\0';
 		*host = arg + 1;
 		*port = close + 2;
@@ -314,7 +316,7 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 		o->crlf = true;
 		break;
 	case 'i':
-		/* 0 is no limit: an idle timer of 0 could never let a byte by. */
+		/* 0 is no limit: an idle timer of 0 would let no byte by. */
 		o->idle_ms = get_duration(name, optarg);
 		if (o->idle_ms == 0)
 			o->idle_ms = -1;
@@ -349,7 +351,7 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 	case OPT_CLOSE:
 		o->close_mode = get_close_mode(name, optarg);
 		break;
-	case OPT_NO_HALF_CLOSE:
+	case OPT_NO_HALF:
 		o->half_close = false;
 		break;
 	}
@@ -380,7 +382,8 @@ options_parse(int argc, char **argv, struct options *o)
 		if (ch == 'h')
 			print_and_exit(usage_text, help_text);
 		if (ch == 'V')
-			print_and_exit(PACKAGE_NAME " " PACKAGE_VERSION "\n", "");
+			print_and_exit(PACKAGE_NAME " " PACKAGE_VERSION "\n",
+			    "");
 		if (ch == ':')
 			usage_error("option requires an argument: %s",
 			    argv[optind - 1]);

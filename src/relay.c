@@ -22,7 +22,7 @@ enum {
 struct relay {
 	struct buf up;		/* stdin -> socket */
 	struct buf down;	/* socket -> stdout */
-	bool stdin_done;	/* stdin is read no more: EOF, peer done, signal */
+	bool stdin_done;	/* stdin read no more: EOF, peer done, signal */
 	bool at_fin_point;	/* stdin done and up empty: FIN (or RST) due */
 	bool peer_done;		/* the socket is read no more: FIN or reset */
 	int pending;		/* code to end with once stdout is flushed */
@@ -157,7 +157,8 @@ set_slots(const struct session *s, struct pollfd *pfd)
 	pfd[SLOT_STDIN].events = POLLIN;
 	pfd[SLOT_NETOUT].fd = buf_has_data(&r.up) ? s->fd : -1;
 	pfd[SLOT_NETOUT].events = POLLOUT;
-	pfd[SLOT_NETIN].fd = !r.peer_done && buf_has_room(&r.down, 1) ? s->fd : -1;
+	pfd[SLOT_NETIN].fd = !r.peer_done && buf_has_room(&r.down, 1) ?
+	    s->fd : -1;
 	pfd[SLOT_NETIN].events = POLLIN;
 	pfd[SLOT_STDOUT].fd = buf_has_data(&r.down) ? STDOUT_FILENO : -1;
 	pfd[SLOT_STDOUT].events = POLLOUT;

@@ -48,7 +48,7 @@ struct options {
 	long long disconnect_wait_ms;	/* -q, or -1: wait for the peer */
 	enum close_mode close_mode;
 	bool numeric;			/* -n */
-	bool half_close;		/* FIN at stdin EOF; off: --no-half-close */
+	bool half_close;		/* FIN at stdin EOF (--no-half-close) */
 	bool probe;			/* -z */
 	bool crlf;			/* -C */
 	int verbose;			/* -v count */
@@ -83,9 +83,9 @@ struct buf {
 enum end_how {
 	END_NONE,
 	END_GRACEFUL,		/* both FINs exchanged */
-	END_ABORT,		/* we sent RST (--close abort or a 2nd signal) */
+	END_ABORT,		/* we sent RST (--close abort, 2nd signal) */
 	END_PEER_RESET,		/* the peer reset the connection */
-	END_CUT,		/* we closed without waiting (-q 0, -i, errors) */
+	END_CUT,		/* we closed, not waiting (-q 0, -i, errors) */
 };
 
 /* One connection's life: filled in by dial, relay and hangup. */
@@ -105,7 +105,7 @@ struct session {
 	enum end_how how;
 	bool fin_sent;			/* shutdown(SHUT_WR) done */
 	bool peer_closed_first;		/* its FIN came before ours */
-	bool disconnect_done;		/* our FIN acked and the peer's FIN in */
+	bool disconnect_done;		/* our FIN acked, the peer's FIN in */
 	int signo;			/* the signal that ended it, or 0 */
 };
 

@@ -327,7 +327,8 @@ parse_actions(struct opts *o, int argc, char *argv[])
 			errx(2, "fullbacklog must be the first action");
 		o->acts[o->nacts].kind = (enum act)k;
 		o->acts[o->nacts].arg = 0;
-		if (k == A_SEND || k == A_READ || k == A_SLEEP || k == A_NOFIN) {
+		if (k == A_SEND || k == A_READ || k == A_SLEEP ||
+		    k == A_NOFIN) {
 			if (++i == argc)
 				usage();
 			o->acts[o->nacts].arg = number(actnames[k], argv[i], 0,

@@ -72,7 +72,7 @@ complete -c tcpdial -l close -x -a 'graceful\t"FIN handshake (the default)" abor
 complete -c tcpdial -s h -l help -d 'Print help and exit'
 complete -c tcpdial -s i -l idle-timeout -x -n "not $probe" -d 'End the session after DURATION with no traffic'
 complete -c tcpdial -s N -d 'Half-close on stdin EOF (the default; for nc)'
-complete -c tcpdial -s n -l numeric -d 'Host must be a numeric address; never resolve names'
+complete -c tcpdial -s n -l numeric -d 'Host is a numeric address; never resolve names'
 complete -c tcpdial -l no-half-close -n "not $probe" -d 'At stdin EOF send nothing; wait for the peer'
 complete -c tcpdial -s p -l source-port -x -a '(__tcpdial_services)' -d 'Bind the local end to PORT (SO_REUSEADDR)'
 complete -c tcpdial -s q -l disconnect-wait -x -n "not $probe" -d 'After our FIN, wait at most DURATION for the peer'
