@@ -6,7 +6,7 @@ load helpers
 
 @test "stdin EOF: FIN first, the answer after it still arrives, exit 0" {
 	start_peer -t 10 accept sink send 100000 close
-	run -0 --separate-stderr bash -c 'printf req | "$TCPDIAL" 127.0.0.1 "$1" | sha' _ "$PORT"
+	run -0 --separate-stderr bash -c 'set -o pipefail; printf req | "$TCPDIAL" 127.0.0.1 "$1" | sha' _ "$PORT"
 	[ -z "$stderr" ]
 	finish_peer
 	[ "$(report client_end)" = FIN ]
@@ -17,7 +17,7 @@ load helpers
 @test "peer FIN first, stdin still open: flush, close, exit 0 at once" {
 	start_peer -t 10 accept send 100000 fin sink
 	t0=$(now_ms)
-	run -0 --separate-stderr bash -c '"$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | sha' _ "$PORT"
+	run -0 --separate-stderr bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | sha' _ "$PORT"
 	elapsed_ok "$t0" 0 2000
 	[ -z "$stderr" ]
 	finish_peer
@@ -147,7 +147,7 @@ closer_lane() {
 
 @test "--close abort when the peer closes first: RST instead of FIN" {
 	start_peer -t 10 accept send 1000 fin sink
-	run -0 bash -c '"$TCPDIAL" --close abort 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | sha' _ "$PORT"
+	run -0 bash -c 'set -o pipefail; "$TCPDIAL" --close abort 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | sha' _ "$PORT"
 	finish_peer
 	[ "$output" = "$(report sent_sha256)" ]
 	[ "$(report client_end)" = RST ]
@@ -190,7 +190,7 @@ closer_lane() {
 
 @test "--no-half-close: no FIN at stdin EOF; the late 8 MiB reply arrives whole" {
 	start_peer -t 20 accept read 4 nofin 500 send $((8 << 20)) fin sink
-	run -0 --separate-stderr bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close 127.0.0.1 "$1" | sha' _ "$PORT"
+	run -0 --separate-stderr bash -c 'set -o pipefail; printf "GET\n" | "$TCPDIAL" --no-half-close 127.0.0.1 "$1" | sha' _ "$PORT"
 	[ -z "$stderr" ]
 	finish_peer
 	[ -z "$(report error)" ]
@@ -199,15 +199,18 @@ closer_lane() {
 }
 
 @test "--no-half-close with -q: -q counts from stdin EOF" {
-	start_peer -t 10 accept read 4 sleep 1000
+	# nofin: our FIN, held back, must not arrive while -q runs.
+	start_peer -t 10 accept read 4 nofin 400 sleep 1000
 	t0=$(now_ms)
 	run -10 bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close -q 500ms 127.0.0.1 "$1"' _ "$PORT"
 	elapsed_ok "$t0" 500 800
+	finish_peer
+	[ -z "$(report error)" ]
 }
 
 @test "without --no-half-close, the same peer sees our FIN early" {
 	start_peer -t 20 accept read 4 nofin 500 send 1000 fin sink
-	run bash -c 'printf "GET\n" | "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
+	run -0 bash -c 'printf "GET\n" | "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
 	finish_peer
 	[ "$(report error)" = "nofin: the client closed its side" ]
 }
@@ -223,7 +226,7 @@ closer_lane() {
 @test "-i does not fire while bytes keep moving" {
 	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 200 send 100 \
 	    sleep 200 send 100 close
-	run -0 bash -c '"$TCPDIAL" -i 400ms 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c' _ "$PORT"
+	run -0 bash -c 'set -o pipefail; "$TCPDIAL" -i 400ms 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c' _ "$PORT"
 	[ "$output" -eq 400 ]
 }
 

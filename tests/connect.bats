@@ -70,7 +70,7 @@ timeout_case() {
 
 @test "-w 0 is no deadline: it connects (-i 0 likewise: no idle limit)" {
 	start_peer -t 10 accept send 10 sleep 300 send 10 close
-	run -0 bash -c '"$TCPDIAL" -w 0 -i 0 127.0.0.1 "$1" < <(exec sleep 3 2>&-) | wc -c' _ "$PORT"
+	run -0 bash -c 'set -o pipefail; "$TCPDIAL" -w 0 -i 0 127.0.0.1 "$1" < <(exec sleep 3 2>&-) | wc -c' _ "$PORT"
 	[ "$output" -eq 20 ]
 	finish_peer
 	[ "$(report sent)" = 20 ]

@@ -116,7 +116,8 @@ slow_link() {
 	run -0 --separate-stderr in_ns bash -c '"$PEER" gen $((16 << 20)) |
 	    "$TCPDIAL" -i 1 127.0.0.1 "$1"' _ "$PORT"
 	elapsed_ok "$t0" 2000 20000
-	[ -z "$stderr" ] && [ -z "$output" ]
+	[ -z "$stderr" ]
+	[ -z "$output" ]
 	finish_peer
 	[ "$(report received_sha256)" = "$want" ]
 	[ "$(report client_end)" = FIN ]

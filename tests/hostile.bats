@@ -46,7 +46,8 @@ GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
 	finish_peer
 	n=$(report received)
 	echo "the peer got $n bytes" >&3
-	[ "$n" -gt 0 ] && [ "$n" -lt $((256 << 20)) ]
+	[ "$n" -gt 0 ]
+	[ "$n" -lt $((256 << 20)) ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
 	[ "$(report client_end)" = FIN ]
 }

@@ -24,7 +24,10 @@ load helpers
 }
 
 @test "the installed man page renders with man -l" {
-	run -0 man -l "$SRCDIR/man/tcpdial.1"
+	dest=$BATS_TEST_TMPDIR/dest
+	make -C "$BUILDDIR" install DESTDIR="$dest" >/dev/null
+	prefix=$(sed -n "s/^prefix = //p" "$BUILDDIR/Makefile")
+	run -0 man -l "$dest$prefix/share/man/man1/tcpdial.1"
 	[[ "$output" == *"EXIT STATUS"* ]]
 }
 

@@ -78,7 +78,7 @@ echo_through() {
 @test "-vv names the byte mover of each direction" {
 	local out=$BATS_TEST_TMPDIR/out
 	start_peer -t 10 accept sink accept sink accept sink
-	run -0 --separate-stderr bash -c ': | "$TCPDIAL" -vv 127.0.0.1 "$1" | cat' _ "$PORT"
+	run -0 --separate-stderr bash -c 'set -o pipefail; : | "$TCPDIAL" -vv 127.0.0.1 "$1" | cat' _ "$PORT"
 	[[ "$stderr" == *"relay: stdin to socket by splice, socket to stdout by splice"* ]]
 	: >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr bash -c '"$TCPDIAL" -vv 127.0.0.1 "$1" <"$2" >"$3"' \
@@ -96,7 +96,8 @@ echo_through() {
 @test "one byte to a sink: the peer got exactly 1 byte, then FIN" {
 	start_peer -t 10 accept sink
 	run -0 --separate-stderr bash -c 'printf x | "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	finish_peer
 	[ "$(report received)" = 1 ]
 	[ "$(report received_sha256)" = "$(printf x | sha)" ]
@@ -135,12 +136,16 @@ echo_through() {
 	"$TCPDIAL" 127.0.0.1 "$PORT" < <("$PEER" gen $((64 << 20))) \
 	    >"$BATS_TEST_TMPDIR/out" 3>&- &
 	pid=$!
+	stops=0
 	for i in 1 2 3 4 5; do
 		kill -STOP "$pid" 2>/dev/null || break
 		sleep 0.05
 		kill -CONT "$pid" 2>/dev/null || break
+		stops=$((stops + 1))
 	done
 	wait "$pid"
+	# The stops really happened while it ran.
+	[ "$stops" -eq 5 ]
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$want" ]
 }
 
@@ -164,7 +169,7 @@ echo_through() {
 	start_peer -t 10 accept echo close
 	for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done \
 	    >"$BATS_TEST_TMPDIR/bytes"
-	run -0 bash -c '"$TCPDIAL" 127.0.0.1 "$1" <"$2" | sha' \
+	run -0 bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" <"$2" | sha' \
 	    _ "$PORT" "$BATS_TEST_TMPDIR/bytes"
 	[ "$output" = "$(sha <"$BATS_TEST_TMPDIR/bytes")" ]
 	finish_peer

@@ -46,7 +46,7 @@ load helpers
 @test "--no-half-close, the peer answers and closes: our FIN follows, exit 0 at once" {
 	start_peer -t 10 accept read 4 send 1000 fin sink
 	t0=$(now_ms)
-	run -0 --separate-stderr bash -c 'printf "GET\n" |
+	run -0 --separate-stderr bash -c 'set -o pipefail; printf "GET\n" |
 	    "$TCPDIAL" --no-half-close -q 2 127.0.0.1 "$1" | sha' _ "$PORT"
 	elapsed_ok "$t0" 0 1000
 	[ -z "$stderr" ]
