@@ -236,12 +236,6 @@ closer_lane() {
 	[ "$output" -eq 200 ]
 }
 
-# acked PORT: bytes of ours the peer on PORT has acknowledged (ss -ti).
-acked() {
-	ss -Htni state established "dport = :$1" |
-	    sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | head -n 1
-}
-
 # bg_tcpdial ARGS...: tcpdial in the background, stdin from an endless
 # stream, waiting until bytes are really moving.  Sets TD_PID.
 bg_tcpdial() {
@@ -252,16 +246,11 @@ bg_tcpdial() {
 	wait_for "bytes to move" acked_over "$PORT" 100000
 }
 
-acked_over() {	# acked_over PORT N
-	[ "$(acked "$1")" -gt "$2" ] 2>/dev/null
-}
-
 @test "SIGTERM mid-transfer: exit 143, the peer saw FIN" {
 	start_peer -t 20 accept sink
 	bg_tcpdial 127.0.0.1 "$PORT"
 	kill -TERM "$TD_PID"
-	status=0
-	wait "$TD_PID" || status=$?
+	wait_status "$TD_PID"
 	[ "$status" -eq 143 ]
 	finish_peer
 	[ "$(report client_end)" = FIN ]
@@ -272,8 +261,7 @@ acked_over() {	# acked_over PORT N
 	start_peer -t 20 accept sink
 	bg_tcpdial --close abort 127.0.0.1 "$PORT"
 	kill -TERM "$TD_PID"
-	status=0
-	wait "$TD_PID" || status=$?
+	wait_status "$TD_PID"
 	[ "$status" -eq 143 ]
 	finish_peer
 	[ "$(report client_end)" = RST ]
@@ -290,8 +278,7 @@ acked_over() {	# acked_over PORT N
 	kill -0 "$pid"	# still waiting for the peer's FIN
 	t0=$(now_ms)
 	kill -INT "$pid"
-	status=0
-	wait "$pid" || status=$?
+	wait_status "$pid"
 	elapsed_ok "$t0" 0 500
 	[ "$status" -eq 130 ]
 	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
@@ -306,8 +293,7 @@ term_then_expiry() {
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
+	wait_status "$pid"
 	[ "$status" -eq 143 ]
 	grep -q "$3" "$BATS_TEST_TMPDIR/err"
 }

@@ -10,6 +10,8 @@
 
 bats_require_minimum_version 1.5.0
 
+load doc-helpers
+
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 
 setup() {
@@ -77,12 +79,6 @@ bash_complete() {
 	    bash "$1" "$BASH_COMPLETION" "$SRCDIR/completions/bash/tcpdial" "${@:2}"
 }
 
-# fish_complete LINE: what fish offers after LINE, one a line.
-fish_complete() {
-	TD_FISH_FILE=$SRCDIR/completions/fish/tcpdial.fish TD_LINE=$1 \
-	    fish --no-config -c 'source $TD_FISH_FILE; or exit 1
-		complete -C "$TD_LINE"' | cut -f1
-}
 
 # zsh_complete LINE: type LINE and a TAB into an interactive zsh (in a zsh/zpty
 # pseudo-terminal) that has compinit and completions/zsh in its fpath, and
@@ -139,24 +135,26 @@ EOF
 	zsh -f "$T/zcomplete.zsh" "$SRCDIR/completions/zsh" "$T" "$1"
 }
 
-# help_options: the options of tcpdial --help's option list, one a line, as
-# -x and --long (as in tests/docs.bats).
+# help_options: the options of tcpdial --help's option list, one a line.
 help_options() {
-	"$TCPDIAL" --help | awk '
-		/^ +-/ {
-			s = $0
-			sub(/^ +/, "", s)
-			if (s ~ /^-[A-Za-z0-9]([, ]|$)/)
-				print substr(s, 1, 2)
-			s = $0
-			while (match(s, /--[a-z0-9][a-z0-9-]*/)) {
-				print substr(s, RSTART, RLENGTH)
-				s = substr(s, RSTART + RLENGTH)
-			}
-		}'
+	"$TCPDIAL" --help | option_words
 }
 
 # --- bash ---------------------------------------------------------------------
+
+# offers_option_list COMPLETE: COMPLETE (zsh_complete or fish_complete)
+# offers every option of --help after "tcpdial -", none of the session
+# options after -z, and not -6 after -4.
+offers_option_list() {
+	run -0 "$1" 'tcpdial -'
+	mapfile -t want < <(help_options)
+	offers_exactly "${want[@]}"
+	run -0 "$1" 'tcpdial -z -'
+	offers -4 -w --close
+	offers_none -C --crlf -i --idle-timeout --no-half-close -q --disconnect-wait
+	run -0 "$1" 'tcpdial -4 -'
+	offers_none -6
+}
 
 @test "bash: the file loads and registers _tcpdial for tcpdial" {
 	run -0 --separate-stderr bash -c '. "$1" && . "$2" && complete -p tcpdial' \
@@ -251,14 +249,7 @@ help_options() {
 }
 
 @test "zsh: 'tcpdial -' offers every option of --help; -z rules out the session options" {
-	run -0 zsh_complete 'tcpdial -'
-	mapfile -t want < <(help_options)
-	offers_exactly "${want[@]}"
-	run -0 zsh_complete 'tcpdial -z -'
-	offers -4 -w --close
-	offers_none -C --crlf -i --idle-timeout --no-half-close -q --disconnect-wait
-	run -0 zsh_complete 'tcpdial -4 -'
-	offers_none -6
+	offers_option_list zsh_complete
 }
 
 @test "zsh: the first operand completes host names, the second service names" {
@@ -297,14 +288,7 @@ help_options() {
 }
 
 @test "fish: 'tcpdial -' offers every option of --help; -z rules out the session options" {
-	run -0 fish_complete 'tcpdial -'
-	mapfile -t want < <(help_options)
-	offers_exactly "${want[@]}"
-	run -0 fish_complete 'tcpdial -z -'
-	offers -4 -w --close
-	offers_none -C --crlf -i --idle-timeout --no-half-close -q --disconnect-wait
-	run -0 fish_complete 'tcpdial -4 -'
-	offers_none -6
+	offers_option_list fish_complete
 }
 
 @test "fish: the first operand completes host names, the second service names" {

@@ -9,6 +9,8 @@
 
 bats_require_minimum_version 1.5.0
 
+load doc-helpers
+
 setup() {
 	: "${TCPDIAL:?TCPDIAL must name the tcpdial binary}"
 	: "${SRCDIR:?SRCDIR must name the top source directory}"
@@ -47,21 +49,9 @@ help_text() {
 	cat "$T/help.txt"
 }
 
-# help_options: the options of --help's option list, one a line, as -x and
-# --long.
+# help_options: the options of --help's option list, one a line.
 help_options() {
-	help_text | awk '
-		/^ +-/ {
-			s = $0
-			sub(/^ +/, "", s)
-			if (s ~ /^-[A-Za-z0-9]([, ]|$)/)
-				print substr(s, 1, 2)
-			s = $0
-			while (match(s, /--[a-z0-9][a-z0-9-]*/)) {
-				print substr(s, RSTART, RLENGTH)
-				s = substr(s, RSTART + RLENGTH)
-			}
-		}'
+	help_text | option_words
 }
 
 # help_primary_options: one option per line of --help's option list: its
@@ -141,12 +131,6 @@ bash_offers() {
 	    bash "$SRCDIR/completions/bash/tcpdial" "$@"
 }
 
-# fish_offers LINE: what the fish completion offers after LINE.
-fish_offers() {
-	TD_FISH_FILE=$SRCDIR/completions/fish/tcpdial.fish TD_LINE=$1 \
-	    fish --no-config -c 'source $TD_FISH_FILE; or exit 1
-		complete -C "$TD_LINE"' | cut -f1
-}
 
 # zsh_options: the options that the _arguments specs of the zsh completion
 # declare: the words of {-x,--long} brace lists, and a word just before the
@@ -286,7 +270,7 @@ zsh_options() {
 
 @test "fish completion: offers exactly the options of --help" {
 	help_options >"$T/help"
-	fish_offers "tcpdial -" >"$T/fish"
+	fish_complete "tcpdial -" >"$T/fish"
 	not_empty "options offered by the fish completion" "$T/fish"
 	same_set "tcpdial --help" "$T/help" "completions/fish/tcpdial.fish" "$T/fish"
 }

@@ -12,16 +12,6 @@ setup() {
 	make_netns
 }
 
-# acked PORT: bytes of ours the peer on PORT has acknowledged (ss -ti).
-acked() {
-	in_ns ss -Htni state established "dport = :$1" |
-	    sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | head -n 1
-}
-
-acked_over() {	# acked_over PORT N
-	[ "$(acked "$1")" -gt "$2" ] 2>/dev/null
-}
-
 size_over() {	# size_over FILE N
 	[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ]
 }
@@ -57,8 +47,7 @@ bg_tcpdial() {
 
 # td_status: wait for the background tcpdial; its exit status in status.
 td_status() {
-	status=0
-	wait "$TD_PID" || status=$?
+	wait_status "$TD_PID"
 	echo "exit $status: $(cat "$BATS_TEST_TMPDIR/err")" >&3
 }
 
@@ -221,15 +210,9 @@ slow_link() {
 }
 
 @test "ICMPv6 no route: exit 6 and the connect line" {
-	in_ns ip6tables -A OUTPUT -p tcp --dport 9 -j REJECT \
-	    --reject-with icmp6-no-route
-	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 ::1 9 </dev/null
-	[ "$stderr" = "tcpdial: connect to ::1 port 9: Network is unreachable" ]
+	reject_connect ip6tables icmp6-no-route ::1 6 "Network is unreachable"
 }
 
 @test "ICMPv6 port unreachable: exit 4, refused" {
-	in_ns ip6tables -A OUTPUT -p tcp --dport 9 -j REJECT \
-	    --reject-with icmp6-port-unreachable
-	run -4 --separate-stderr in_ns "$TCPDIAL" -w 5 ::1 9 </dev/null
-	[ "$stderr" = "tcpdial: connect to ::1 port 9: Connection refused" ]
+	reject_connect ip6tables icmp6-port-unreachable ::1 4 "Connection refused"
 }

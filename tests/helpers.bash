@@ -79,6 +79,39 @@ feeder() {
 	esac
 }
 
+# The sha256 of the first 1 GiB of the peer's stream (PEER.txt), so that
+# big tests need not hash it twice: `tests/peer gen 1073741824 | sha`.
+GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
+
+# reject_connect IPTABLES REJECT_WITH HOST STATUS REASON: in the test's
+# namespace, have IPTABLES (iptables or ip6tables) answer SYNs to port 9
+# with REJECT_WITH; tcpdial -w 5 HOST 9 must exit STATUS and print the
+# connect line with REASON.
+reject_connect() {
+	in_ns "$1" -A OUTPUT -p tcp --dport 9 -j REJECT --reject-with "$2"
+	run -"$4" --separate-stderr in_ns "$TCPDIAL" -w 5 "$3" 9 </dev/null
+	[ "$stderr" = "tcpdial: connect to $3 port 9: $5" ]
+}
+
+# wait_status PID: wait for the background PID; its exit status in status.
+wait_status() {
+	status=0
+	wait "$1" || status=$?
+}
+
+# acked PORT: bytes of ours the peer on PORT has acknowledged (ss -ti),
+# seen inside the test's namespace when it made one.
+acked() {
+	local ns=()
+	[ -n "${NS:-}" ] && ns=(ip netns exec "$NS")
+	"${ns[@]}" ss -Htni state established "dport = :$1" |
+	    sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | head -n 1
+}
+
+acked_over() {	# acked_over PORT N
+	[ "$(acked "$1")" -gt "$2" ] 2>/dev/null
+}
+
 # free_port: a TCP port nothing listens on (on 127.0.0.1).
 free_port() {
 	"$PEER" freeport

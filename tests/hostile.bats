@@ -7,10 +7,6 @@
 
 load helpers
 
-# The sha256 of the first 1 GiB of the peer's stream (PEER.txt), as in
-# relay.bats: `tests/peer gen 1073741824 | sha`.
-GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
-
 @test "a 1 GiB flood into a slow stdout: all of it arrives, RSS under 16 MiB, exit 0" {
 	start_peer -x -t 60 accept send $((1 << 30)) close
 	# The reader sleeps first: the pipe fills, tcpdial must stop reading

@@ -26,24 +26,15 @@ setup() {
 }
 
 @test "ICMP host unreachable: exit 6 and the connect line" {
-	in_ns iptables -A OUTPUT -p tcp --dport 9 -j REJECT \
-	    --reject-with icmp-host-unreachable
-	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 127.0.0.1 9 </dev/null
-	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: No route to host" ]
+	reject_connect iptables icmp-host-unreachable 127.0.0.1 6 "No route to host"
 }
 
 @test "ICMP net unreachable: exit 6" {
-	in_ns iptables -A OUTPUT -p tcp --dport 9 -j REJECT \
-	    --reject-with icmp-net-unreachable
-	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 127.0.0.1 9 </dev/null
-	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: Network is unreachable" ]
+	reject_connect iptables icmp-net-unreachable 127.0.0.1 6 "Network is unreachable"
 }
 
 @test "ICMPv6 administratively prohibited: exit 6, not 1" {
-	in_ns ip6tables -A OUTPUT -p tcp --dport 9 -j REJECT \
-	    --reject-with icmp6-adm-prohibited
-	run -6 --separate-stderr in_ns "$TCPDIAL" -w 5 ::1 9 </dev/null
-	[ "$stderr" = "tcpdial: connect to ::1 port 9: Permission denied" ]
+	reject_connect ip6tables icmp6-adm-prohibited ::1 6 "Permission denied"
 }
 
 @test "-q counts from stdin EOF even while bytes wait unsent: exit 10, no hang" {
@@ -140,8 +131,7 @@ recv_q_is() {	# recv_q_is PORT N
 	    2>/dev/null 3>&- &
 	pid=$!
 	wait_for "20000 bytes unread" recv_q_is "$PORT" 20000
-	status=0
-	wait "$pid" || status=$?
+	wait_status "$pid"
 	exec 5>&-
 	[ "$status" -eq 9 ]
 	finish_peer

@@ -4,13 +4,10 @@
 
 load helpers
 
-# The sha256 of the first 1 GiB of the peer's stream (PEER.txt), so the
-# big test need not hash it twice: `tests/peer gen 1073741824 | sha`.
 # The kind of the stdio end picks the byte mover: splice(2) for a pipe,
 # sendfile(2) for a regular file as stdin, copy (read/write) for a
 # regular file as stdout and for a socket as stdin (`peer feed`).  The
 # cases below run each mover, and mixed.
-GEN_1G_SHA=8bc211d3f3d77a7615bd60165f930154429cb31adc1a1483d3612eeab4b5495b
 
 # echo_through N STDIN_KIND STDOUT_KIND: N bytes of the peer's stream
 # through an echo peer and back.  STDIN_KIND: pipe, file or socket;

@@ -36,8 +36,7 @@ load helpers
 	kill -0 "$pid"	# still waiting for the ACK
 	t0=$(now_ms)
 	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
+	wait_status "$pid"
 	elapsed_ok "$t0" 0 500
 	[ "$status" -eq 143 ]
 }
@@ -100,8 +99,7 @@ load helpers
 	sleep 0.3	# the socket buffers and tcpdial's are full by now
 	t0=$(now_ms)
 	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
+	wait_status "$pid"
 	elapsed_ok "$t0" 400 1000
 	# A signal's close that -q cuts short still exits 128+n.
 	[ "$status" -eq 143 ]
