@@ -49,6 +49,20 @@ clock_poll_ms(long long a, long long b)
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
+/*
+ * ppoll(2)'s timeout for a poll(2) timeout of ms: NULL for -1 (wait
+ * forever), else ts filled in.
+ */
+struct timespec *
+clock_timespec(int ms, struct timespec *ts)
+{
+	if (ms == -1)
+		return NULL;
+	ts->tv_sec = ms / 1000;
+	ts->tv_nsec = (long)(ms % 1000) * 1000000;
+	return ts;
+}
+
 /* Whether deadline d has passed (never, for NO_DEADLINE). */
 bool
 clock_expired(long long d)

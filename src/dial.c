@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,8 +19,9 @@
 #include "tcpdial.h"
 
 /*
- * "127.0.0.1 port 80", or "localhost (::1) port 80" for a name.  No
- * snprintf: see port_string().
+ * "127.0.0.1 port 80", or "localhost (::1) port 80" for a name.  Only
+ * for messages (dial_peer): inet_ntop formats with sprintf itself, so
+ * whatever calls this has printf's pages in already.
  */
 static void
 format_addr(char *buf, size_t len, const char *name,
@@ -27,26 +29,21 @@ format_addr(char *buf, size_t len, const char *name,
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-	char host[INET6_ADDRSTRLEN], port[PORT_STRLEN];
+	char host[INET6_ADDRSTRLEN];
 	const void *addr;
+	int port;
 
 	/* inet_ntop, not getnameinfo: a probe pays for every page touched. */
 	addr = sa->sa_family == AF_INET6 ? (const void *)&sin6->sin6_addr :
 	    (const void *)&sin->sin_addr;
-	port_string(ntohs(sa->sa_family == AF_INET6 ? sin6->sin6_port :
-	    sin->sin_port), port);
+	port = ntohs(sa->sa_family == AF_INET6 ? sin6->sin6_port :
+	    sin->sin_port);
 	if (inet_ntop(sa->sa_family, addr, host, sizeof(host)) == NULL)
 		strlcpy(host, "?", sizeof(host));
 	if (name == NULL || strcmp(name, host) == 0)
-		strlcpy(buf, host, len);
-	else {
-		strlcpy(buf, name, len);
-		strlcat(buf, " (", len);
-		strlcat(buf, host, len);
-		strlcat(buf, ")", len);
-	}
-	strlcat(buf, " port ", len);
-	strlcat(buf, port, len);
+		snprintf(buf, len, "%s port %d", host, port);
+	else
+		snprintf(buf, len, "%s (%s) port %d", name, host, port);
 }
 
 /* One address that needed no resolver, laid out as getaddrinfo's. */
@@ -151,16 +148,13 @@ static int
 wait_connected(int fd, long long deadline)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	struct timespec ts, *tsp;
+	struct timespec ts;
 	socklen_t len = sizeof(int);
-	int err, n, ms;
+	int err, n;
 
 	for (;;) {
-		ms = clock_poll_ms(deadline, NO_DEADLINE);
-		ts.tv_sec = ms / 1000;
-		ts.tv_nsec = (long)(ms % 1000) * 1000000;
-		tsp = ms == -1 ? NULL : &ts;
-		n = ppoll(&pfd, 1, tsp, sig_pollmask());
+		n = ppoll(&pfd, 1, clock_timespec(clock_poll_ms(deadline,
+		    NO_DEADLINE), &ts), sig_pollmask());
 		if (n == -1 && errno == EINTR && sig_count() == 0)
 			continue;
 		if (n == -1)

@@ -23,7 +23,6 @@
 int
 hangup_fin(const struct options *o, struct session *s)
 {
-	s->fin_sent = true;
 	s->fin_sent_ms = clock_now_ms();
 	s->peer_closed_first = s->peer_fin_ms != -1;
 	if (shutdown(s->fd, SHUT_WR) == -1 && errno == ENOTCONN) {
@@ -100,9 +99,7 @@ wait_disconnect(struct session *s)
 			return 0;
 		if (ms == -1 || ms > step)
 			ms = step;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)ms * 1000000;
-		ppoll(NULL, 0, &ts, sig_pollmask());
+		ppoll(NULL, 0, clock_timespec(ms, &ts), sig_pollmask());
 		if (step < 32)
 			step *= 2;
 	}
@@ -125,10 +122,20 @@ close_abort(const struct options *o, struct session *s)
 static void
 close_graceful(const struct options *o, struct session *s)
 {
-	if (!s->fin_sent)
+	if (s->fin_sent_ms == -1)
 		hangup_fin(o, s);
 	drain_queue(s->fd);
 	close(s->fd);
+}
+
+/* Close now, as --close says: RST for abort, else a graceful close. */
+static void
+hangup_close(const struct options *o, struct session *s)
+{
+	if (o->close_mode == CLOSE_ABORT)
+		close_abort(o, s);
+	else
+		close_graceful(o, s);
 }
 
 /*
@@ -141,7 +148,7 @@ finish_graceful(const struct options *o, struct session *s, int code)
 {
 	int state;
 
-	if (!s->fin_sent && hangup_fin(o, s) == -1)
+	if (s->fin_sent_ms == -1 && hangup_fin(o, s) == -1)
 		state = -1;
 	else
 		state = wait_disconnect(s);
@@ -164,24 +171,13 @@ finish_graceful(const struct options *o, struct session *s, int code)
 		return TD_SIGNAL_BASE + sig_last();
 	}
 	if (code == TD_OK && sig_count() == 0) {
-		report_failx("%s: disconnect not complete after %lld ms",
-		    dial_peer(s), o->disconnect_wait_ms);
+		report_disconnect_late(o, s);
 		code = TD_DISCONNECT;
 	} else if (sig_count() > 0)
 		code = TD_SIGNAL_BASE + sig_last();
 	s->how = END_CUT;
 	hangup_close(o, s);
 	return code;
-}
-
-/* Close now, as --close says: RST for abort, else a graceful close. */
-void
-hangup_close(const struct options *o, struct session *s)
-{
-	if (o->close_mode == CLOSE_ABORT)
-		close_abort(o, s);
-	else
-		close_graceful(o, s);
 }
 
 /*

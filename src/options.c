@@ -82,9 +82,8 @@ usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	exit(TD_USAGE);
+	verrx(TD_USAGE, fmt, ap);
+	va_end(ap);	/* not reached; for the va_start/va_end pairing */
 }
 
 /*

@@ -25,7 +25,7 @@ struct relay {
 	bool stdin_done;	/* stdin read no more: EOF, peer done, signal */
 	bool at_fin_point;	/* stdin done and up empty: FIN (or RST) due */
 	bool peer_done;		/* the socket is read no more: FIN or reset */
-	int pending;		/* code to end with once stdout is flushed */
+	int end_code;		/* code to end with once stdout is flushed */
 	long long last_move_ms;	/* for -i */
 };
 
@@ -142,8 +142,9 @@ move_bytes(const struct options *o, struct session *s, struct pollfd *pfd)
 		code = move_down(o, s, true);
 	if (code == TD_OK && ready(pfd, SLOT_STDOUT))
 		code = move_down(o, s, false);
-	if (s->bytes_in + s->bytes_out != before || r.up.len != up ||
-	    r.down.len != down)
+	/* Only -i reads last_move_ms: no clock read without it. */
+	if (o->idle_ms != -1 && (s->bytes_in + s->bytes_out != before ||
+	    r.up.len != up || r.down.len != down))
 		r.last_move_ms = clock_now_ms();
 	return code;
 }
@@ -175,7 +176,7 @@ fin_point(const struct options *o, struct session *s)
 	r.at_fin_point = true;
 	if (o->close_mode == CLOSE_ABORT) {
 		s->how = END_ABORT;
-		return r.pending;
+		return r.end_code;
 	}
 	if (o->half_close && hangup_fin(o, s) == -1) {
 		/* Reset: never fall through to the graceful end below. */
@@ -185,7 +186,7 @@ fin_point(const struct options *o, struct session *s)
 	if (o->disconnect_wait_ms == 0) {
 		/* -q 0: do not wait for the peer at all. */
 		s->how = END_CUT;
-		return r.pending;
+		return r.end_code;
 	}
 	return -1;
 }
@@ -215,7 +216,7 @@ transition(const struct options *o, struct session *s)
 	/* Both sides finished and stdout flushed: a graceful end. */
 	if (r.at_fin_point && r.peer_done && !buf_has_data(&r.down)) {
 		s->how = END_GRACEFUL;
-		return r.pending;
+		return r.end_code;
 	}
 	return -1;
 }
@@ -231,13 +232,12 @@ expired(const struct options *o, struct session *s)
 		report_failx("%s: no traffic for %lld ms (idle timeout)",
 		    dial_peer(s), o->idle_ms);
 		s->how = END_CUT;
-		return r.pending != TD_OK ? r.pending : TD_IDLE;
+		return r.end_code != TD_OK ? r.end_code : TD_IDLE;
 	}
 	if (clock_expired(s->disconnect_deadline)) {
-		report_failx("%s: disconnect not complete after %lld ms",
-		    dial_peer(s), o->disconnect_wait_ms);
+		report_disconnect_late(o, s);
 		s->how = END_CUT;
-		return r.pending != TD_OK ? r.pending : TD_DISCONNECT;
+		return r.end_code != TD_OK ? r.end_code : TD_DISCONNECT;
 	}
 	return -1;
 }
@@ -250,13 +250,14 @@ expired(const struct options *o, struct session *s)
 static int
 on_signal(const struct options *o, struct session *s)
 {
-	s->signo = sig_last();
-	r.pending = TD_SIGNAL_BASE + s->signo;
+	int signo = sig_last();
+
+	r.end_code = TD_SIGNAL_BASE + signo;
 	if (sig_count() > 1 || o->close_mode == CLOSE_ABORT) {
 		s->how = END_ABORT;
-		return r.pending;
+		return r.end_code;
 	}
-	report_verbose(o, 1, "signal %d: closing (again to reset)", s->signo);
+	report_verbose(o, 1, "signal %d: closing (again to reset)", signo);
 	r.stdin_done = true;
 	buf_discard(&r.up);
 	return -1;
@@ -272,13 +273,6 @@ poll_ms(const struct options *o, const struct session *s)
 	return clock_poll_ms(idle, s->disconnect_deadline);
 }
 
-static void
-to_timespec(int ms, struct timespec *ts)
-{
-	ts->tv_sec = ms / 1000;
-	ts->tv_nsec = (long)(ms % 1000) * 1000000;
-}
-
 /*
  * Relay until the end of the session is decided.  Returns the exit code
  * so far (TD_OK, TD_IDLE, TD_DISCONNECT, TD_RESET, TD_IO or 128+signal)
@@ -289,9 +283,9 @@ relay_run(const struct options *o, struct session *s)
 {
 	struct pollfd pfd[SLOT_COUNT];
 	struct timespec ts;
-	int code, ms, seen = 0, n;
+	int code, seen = 0, n;
 
-	r.pending = TD_OK;
+	r.end_code = TD_OK;
 	r.last_move_ms = clock_now_ms();
 	buf_init(&r.up, STDIN_FILENO, s->fd, s->fd, o->crlf);
 	buf_init(&r.down, s->fd, STDOUT_FILENO, s->fd, false);
@@ -307,9 +301,7 @@ relay_run(const struct options *o, struct session *s)
 		    (code = expired(o, s)) != -1)
 			return code;
 		set_slots(s, pfd);
-		ms = poll_ms(o, s);
-		to_timespec(ms, &ts);
-		n = ppoll(pfd, SLOT_COUNT, ms == -1 ? NULL : &ts,
+		n = ppoll(pfd, SLOT_COUNT, clock_timespec(poll_ms(o, s), &ts),
 		    sig_pollmask());
 		if (n == -1 && errno != EINTR) {
 			report_fail("poll");

@@ -4,7 +4,6 @@
  */
 #include <err.h>
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "tcpdial.h"
 
@@ -19,7 +18,10 @@ report_fail(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "tcpdial: <what>", when the reason is already in the text. */
+/*
+ * "tcpdial: <what>", when the reason is already in the text; also each
+ * -v line (report_verbose).
+ */
 void
 report_failx(const char *fmt, ...)
 {
@@ -30,15 +32,12 @@ report_failx(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A -v line, "tcpdial: " and the message; report_verbose() decides. */
+/* -q ran out before the disconnect completed. */
 void
-report_note(const char *fmt, ...)
+report_disconnect_late(const struct options *o, struct session *s)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
+	report_failx("%s: disconnect not complete after %lld ms",
+	    dial_peer(s), o->disconnect_wait_ms);
 }
 
 static const char *

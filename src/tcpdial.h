@@ -96,17 +96,15 @@ struct session {
 	char peer[PEER_NAME_MAX];	/* "" until dial_peer() names it */
 	char local[PEER_NAME_MAX];	/* our end, once connected */
 	long long connected_ms;
-	long long fin_sent_ms;		/* our FIN (or stdin EOF), or -1 */
+	long long fin_sent_ms;		/* our FIN, or -1 */
 	long long peer_fin_ms;		/* the peer's FIN, or -1 */
 	long long end_ms;
 	unsigned long long bytes_out;	/* to the socket */
 	unsigned long long bytes_in;	/* from the socket */
-	long long disconnect_deadline;	/* -q counted from fin_sent_ms */
+	long long disconnect_deadline;	/* -q, counted from stdin's end */
 	enum end_how how;
-	bool fin_sent;			/* shutdown(SHUT_WR) done */
 	bool peer_closed_first;		/* its FIN came before ours */
 	bool disconnect_done;		/* our FIN acked, the peer's FIN in */
-	int signo;			/* the signal that ended it, or 0 */
 };
 
 /* buf.c */
@@ -124,6 +122,7 @@ bool		 buf_socket_failed(const struct buf *, bool);
 long long	 clock_now_ms(void);
 long long	 clock_deadline(long long);
 int		 clock_poll_ms(long long, long long);
+struct timespec	*clock_timespec(int, struct timespec *);
 bool		 clock_expired(long long);
 
 /* dial.c */
@@ -136,7 +135,6 @@ int		 exitcode_connect(int);
 
 /* hangup.c */
 int		 hangup_fin(const struct options *, struct session *);
-void		 hangup_close(const struct options *, struct session *);
 int		 hangup_end(const struct options *, struct session *, int);
 
 /* options.c */
@@ -155,8 +153,6 @@ void		 report_fail(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 void		 report_failx(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
-void		 report_note(const char *, ...)
-		    __attribute__((__format__(__printf__, 1, 2)));
 /*
  * A -v line, printed when the verbosity is at least level.  A macro, so
  * that a quieter run evaluates none of the arguments: naming the peer
@@ -164,8 +160,10 @@ void		 report_note(const char *, ...)
  */
 #define report_verbose(o, level, ...) do {				\
 	if ((o)->verbose >= (level))					\
-		report_note(__VA_ARGS__);				\
+		report_failx(__VA_ARGS__);				\
 } while (0)
+void		 report_disconnect_late(const struct options *,
+		    struct session *);
 void		 report_summary(const struct options *, const struct session *,
 		    int);
 
