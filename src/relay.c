@@ -305,6 +305,7 @@ relay_run(const struct options *o, struct session *s)
 		    sig_pollmask());
 		if (n == -1 && errno != EINTR) {
 			report_fail("poll");
+			s->how = END_CUT;
 			return TD_FAILURE;
 		}
 		if (n > 0 && (code = move_bytes(o, s, pfd)) != TD_OK) {
