@@ -16,11 +16,7 @@
 
 #include "tcpdial.h"
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 enum ref_kind {
 	REF_OK,

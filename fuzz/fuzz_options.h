@@ -27,11 +27,7 @@
 
 #include "tcpdial.h"
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 /* options_parse() returned instead of exiting. */
 #define RUN_RETURNED (-1)

@@ -20,11 +20,7 @@
 
 #include "tcpdial.h"
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 static bool
 all_digits(const char *s)
