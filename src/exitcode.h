@@ -15,11 +15,12 @@
 	X(TD_REFUSED, 4, "connection refused") \
 	X(TD_TIMEOUT, 5, "connect timed out") \
 	X(TD_UNREACH, 6, "network or host unreachable") \
-	X(TD_BIND, 7, "local bind failed") \
+	X(TD_BIND, 7, "no local address or port") \
 	X(TD_RESET, 8, "connection reset by peer") \
-	X(TD_IDLE, 9, "idle timeout") \
+	X(TD_IDLE, 9, "session time limit") \
 	X(TD_DISCONNECT, 10, "disconnect-wait expired") \
-	X(TD_IO, 11, "local I/O error")
+	X(TD_IO, 11, "local I/O error") \
+	X(TD_LOST, 13, "connection lost")
 
 enum td_exit {
 #define X(sym, num, text) sym = num,

@@ -46,6 +46,8 @@ struct options {
 	long long connect_timeout_ms;	/* -w, or -1 */
 	long long idle_ms;		/* -i, or -1 */
 	long long disconnect_wait_ms;	/* -q, or -1: wait for the peer */
+	long long max_time_ms;		/* -m, or -1 */
+	long long settle_ms;		/* --settle, or -1 */
 	enum close_mode close_mode;
 	bool numeric;			/* -n */
 	bool half_close;		/* FIN at stdin EOF (--no-half-close) */
