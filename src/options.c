@@ -374,6 +374,7 @@ options_parse(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->family = AF_UNSPEC;
 	o->connect_timeout_ms = o->idle_ms = o->disconnect_wait_ms = -1;
+	o->max_time_ms = o->settle_ms = -1;
 	o->close_mode = CLOSE_GRACEFUL;
 	o->half_close = true;
 
