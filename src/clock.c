@@ -26,6 +26,17 @@ clock_deadline(long long ms)
 	return clock_now_ms() + ms;
 }
 
+/* The nearer of two deadlines; NO_DEADLINE only when both are. */
+long long
+clock_earliest(long long a, long long b)
+{
+	if (a == NO_DEADLINE)
+		return b;
+	if (b == NO_DEADLINE)
+		return a;
+	return a < b ? a : b;
+}
+
 /*
  * A poll(2) timeout for the nearest of two deadlines: -1 (wait forever)
  * when both are NO_DEADLINE, else the milliseconds left, at least 0.
@@ -33,14 +44,8 @@ clock_deadline(long long ms)
 int
 clock_poll_ms(long long a, long long b)
 {
-	long long d, left;
+	long long d = clock_earliest(a, b), left;
 
-	if (a == NO_DEADLINE)
-		d = b;
-	else if (b == NO_DEADLINE)
-		d = a;
-	else
-		d = a < b ? a : b;
 	if (d == NO_DEADLINE)
 		return -1;
 	left = d - clock_now_ms();

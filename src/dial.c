@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <locale.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -40,10 +41,12 @@ format_addr(char *buf, size_t len, const char *name,
 	    sin->sin_port);
 	if (inet_ntop(sa->sa_family, addr, host, sizeof(host)) == NULL)
 		strlcpy(host, "?", sizeof(host));
+	/* Port 0 (a bind without -p): the kernel picks; name none. */
 	if (name == NULL || strcmp(name, host) == 0)
-		snprintf(buf, len, "%s port %d", host, port);
+		snprintf(buf, len, port != 0 ? "%s port %d" : "%s", host, port);
 	else
-		snprintf(buf, len, "%s (%s) port %d", name, host, port);
+		snprintf(buf, len, port != 0 ? "%s (%s) port %d" : "%s (%s)",
+		    name, host, port);
 }
 
 /* One address that needed no resolver, laid out as getaddrinfo's. */
@@ -88,6 +91,15 @@ literal_addr(const char *host, const char *port, int family,
 	return true;
 }
 
+static bool
+has_non_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
 static int
 resolve(const char *host, const char *port, const struct options *o,
     bool passive, struct addrinfo **res)
@@ -99,15 +111,19 @@ resolve(const char *host, const char *port, const struct options *o,
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	hints.ai_flags = AI_NUMERICSERV | (o->numeric ? AI_NUMERICHOST : 0) |
-	    (passive ? AI_PASSIVE : 0);
+	    (passive ? AI_PASSIVE : 0) | AI_IDN;
+	/* AI_IDN reads the name in the locale's charset: UTF-8, say. */
+	if (host != NULL && has_non_ascii(host))
+		setlocale(LC_CTYPE, "");
 	rc = getaddrinfo(host, port, &hints, res);
 	if (rc == 0)
 		return TD_OK;
 	if (rc == EAI_SYSTEM)
-		report_fail("resolve %s", host != NULL ? host : "source");
+		report_fail("resolve %s%s", passive ? "source " : "",
+		    host != NULL ? host : "address");
 	else
-		report_failx("resolve %s: %s", host != NULL ? host : "source",
-		    gai_strerror(rc));
+		report_failx("resolve %s%s: %s", passive ? "source " : "",
+		    host != NULL ? host : "address", gai_strerror(rc));
 	return TD_RESOLVE;
 }
 
@@ -210,7 +226,7 @@ attempt(const struct addrinfo *ai, const struct addrinfo *src,
 	close(fd);
 	errno = saved;
 	if (errno == EINTR)
-		return TD_SIGNAL_BASE + sig_last();
+		return TD_SIGNAL_BASE + sig_first();
 	/* Without -v only the last attempt speaks: it sets the status. */
 	if (last || o->verbose > 0)
 		report_fail("connect to %s", dial_peer(s));
@@ -243,7 +259,9 @@ connect_any(const struct addrinfo *res, const struct addrinfo *src,
 
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		left++;
-	deadline = clock_deadline(o->connect_timeout_ms);
+	/* -m bounds the connect too: exit 5 when it runs out here. */
+	deadline = clock_earliest(clock_deadline(o->connect_timeout_ms),
+	    s->max_deadline);
 	for (ai = res; ai != NULL; ai = ai->ai_next, left--) {
 		use_src = NULL;
 		if (src != NULL && (use_src = pick_source(src,
@@ -304,10 +322,9 @@ dial(const struct options *o, struct session *s)
 			freeaddrinfo(res);
 		return code;
 	}
-	if (sig_count() > 0)
-		code = TD_SIGNAL_BASE + sig_last();
-	else
-		code = connect_any(res, src, o, s);
+	/* Sockets from here on: a signal ends the session, not tcpdial. */
+	sig_hold();
+	code = connect_any(res, src, o, s);
 	if (code == TD_OK) {
 		s->connected_ms = clock_now_ms();
 		/* Only -v prints our end: a probe need not look it up. */

@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <linux/sockios.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <unistd.h>
@@ -57,9 +59,35 @@ drain_queue(int fd)
 }
 
 /*
+ * Whether the peer has acknowledged everything we sent, our FIN with it
+ * (SIOCOUTQ counts what is unsent or unacknowledged; a FIN counts one).
+ */
+bool
+hangup_sent_all(int fd)
+{
+	int outq;
+
+	return ioctl(fd, SIOCOUTQ, &outq) == 0 && outq == 0;
+}
+
+/*
+ * A first signal: the disconnect may take at most -q, or 1 s without
+ * it, from now (SPEC 4), whatever was waited already.
+ */
+void
+hangup_grace(const struct options *o, struct session *s)
+{
+	long long ms = o->disconnect_wait_ms;
+
+	s->disconnect_deadline = clock_earliest(s->disconnect_deadline,
+	    clock_deadline(ms != -1 ? ms : SIGNAL_GRACE_MS));
+}
+
+/*
  * Whether our data and FIN are acknowledged and the peer's FIN is in: 1
- * when so, 0 not yet, -1 when a reset ended the connection instead (errno
- * set).  A reset also leaves the socket CLOSE: its pending error tells.
+ * when so, 0 not yet, -1 when a reset (or a lost connection) ended it
+ * instead, errno set.  A reset also leaves the socket CLOSE: its pending
+ * error tells.
  */
 static int
 disconnect_state(int fd)
@@ -82,20 +110,27 @@ disconnect_state(int fd)
 }
 
 /*
- * Wait until the disconnect is complete or s->disconnect_deadline passes.
- * The kernel has no event for "FIN acknowledged", so look at TCP_INFO
- * at growing intervals (1 ms to 32 ms).  A signal ends the wait.
- * Returns as disconnect_state(): 1 complete, 0 not (yet), -1 reset.
+ * Wait until the disconnect is complete, or s->disconnect_deadline or
+ * -m passes, or a second signal comes; a first signal cuts the wait to
+ * its grace.  The kernel has no event for "FIN acknowledged", so look at
+ * TCP_INFO at growing intervals (1 ms to 32 ms).  Returns as
+ * disconnect_state(): 1 complete, 0 not (yet), -1 reset or lost.
  */
 static int
-wait_disconnect(struct session *s)
+wait_disconnect(const struct options *o, struct session *s)
 {
 	struct timespec ts;
-	int step = 1, ms, state;
+	int step = 1, ms, state, seen = sig_count();
 
 	while ((state = disconnect_state(s->fd)) == 0) {
-		ms = clock_poll_ms(s->disconnect_deadline, NO_DEADLINE);
-		if (ms == 0 || sig_count() > 0)
+		if (sig_count() > 1)
+			return 0;
+		if (sig_count() != seen) {
+			seen = sig_count();
+			hangup_grace(o, s);
+		}
+		ms = clock_poll_ms(s->disconnect_deadline, s->max_deadline);
+		if (ms == 0)
 			return 0;
 		if (ms == -1 || ms > step)
 			ms = step;
@@ -106,16 +141,26 @@ wait_disconnect(struct session *s)
 	return state;
 }
 
-/* RST: SO_LINGER {1, 0} makes close() discard unsent data and reset. */
-static void
+/*
+ * RST: SO_LINGER {1, 0} makes close() discard unsent data and reset.
+ * Returns 0, or -1 when SO_LINGER could not be set: then the close was
+ * a plain one, and no RST is claimed.
+ */
+static int
 close_abort(const struct options *o, struct session *s)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
-	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {
+		report_fail("set SO_LINGER on %s (no RST sent)", dial_peer(s));
+		close(s->fd);
+		s->how = END_CUT;
+		return -1;
+	}
 	close(s->fd);
 	s->how = END_ABORT;
 	report_verbose(o, 2, "sent RST to %s", dial_peer(s));
+	return 0;
 }
 
 /* FIN if not sent yet, read the queue dry, close. */
@@ -128,20 +173,41 @@ close_graceful(const struct options *o, struct session *s)
 	close(s->fd);
 }
 
-/* Close now, as --close says: RST for abort, else a graceful close. */
-static void
-hangup_close(const struct options *o, struct session *s)
+/*
+ * Close now, as --close says: RST for abort, else a graceful close.
+ * Returns code, or TD_FAILURE when the RST asked for could not be sent
+ * and nothing else had failed.
+ */
+static int
+hangup_close(const struct options *o, struct session *s, int code)
 {
-	if (o->close_mode == CLOSE_ABORT)
-		close_abort(o, s);
-	else
+	if (o->close_mode != CLOSE_ABORT)
 		close_graceful(o, s);
+	else if (close_abort(o, s) == -1 && code == TD_OK)
+		return TD_FAILURE;
+	return code;
+}
+
+/* The connection failed instead of disconnecting: reset (8) or lost (13). */
+static int
+disconnect_failed(struct session *s, int code)
+{
+	int lost = errno != ECONNRESET;
+
+	/* Not a disconnect: what we sent last may never have come. */
+	s->how = lost ? END_LOST : END_PEER_RESET;
+	report_broken(s, "disconnect from");
+	close(s->fd);
+	if (code > TD_SIGNAL_BASE)
+		return code;
+	return lost ? TD_LOST : TD_RESET;
 }
 
 /*
  * After a graceful end: wait for the disconnect to complete, within -q
- * if given.  Returns code, TD_DISCONNECT when -q ran out first, or
- * TD_RESET when the peer reset the connection instead.
+ * (or a signal's grace) and -m.  Returns code, TD_DISCONNECT when -q ran
+ * out first, TD_IDLE when -m did, 128+n for a signal, or TD_RESET /
+ * TD_LOST when the connection failed instead.
  */
 static int
 finish_graceful(const struct options *o, struct session *s, int code)
@@ -151,14 +217,9 @@ finish_graceful(const struct options *o, struct session *s, int code)
 	if (s->fin_sent_ms == -1 && hangup_fin(o, s) == -1)
 		state = -1;
 	else
-		state = wait_disconnect(s);
-	if (state == -1) {
-		/* Not a disconnect: what we sent last may never have come. */
-		report_fail("disconnect from %s", dial_peer(s));
-		s->how = END_PEER_RESET;
-		close(s->fd);
-		return code > TD_SIGNAL_BASE ? code : TD_RESET;
-	}
+		state = wait_disconnect(o, s);
+	if (state == -1)
+		return disconnect_failed(s, code);
 	s->disconnect_done = state == 1;
 	if (s->disconnect_done) {
 		report_verbose(o, 1, "disconnect complete after %lld ms",
@@ -168,16 +229,19 @@ finish_graceful(const struct options *o, struct session *s, int code)
 	}
 	if (sig_count() > 1) {
 		close_abort(o, s);
-		return TD_SIGNAL_BASE + sig_last();
+		return TD_SIGNAL_BASE + sig_first();
 	}
-	if (code == TD_OK && sig_count() == 0) {
+	if (sig_count() > 0)
+		code = TD_SIGNAL_BASE + sig_first();
+	else if (clock_expired(s->max_deadline)) {
+		report_max_time(o, s);
+		code = TD_IDLE;
+	} else if (code == TD_OK) {
 		report_disconnect_late(o, s);
 		code = TD_DISCONNECT;
-	} else if (sig_count() > 0)
-		code = TD_SIGNAL_BASE + sig_last();
+	}
 	s->how = END_CUT;
-	hangup_close(o, s);
-	return code;
+	return hangup_close(o, s, code);
 }
 
 /*
@@ -189,16 +253,18 @@ hangup_end(const struct options *o, struct session *s, int code)
 {
 	switch (s->how) {
 	case END_PEER_RESET:
+	case END_LOST:
 		close(s->fd);
 		break;
 	case END_ABORT:
-		close_abort(o, s);
+		if (close_abort(o, s) == -1 && code == TD_OK)
+			code = TD_FAILURE;
 		break;
 	case END_GRACEFUL:
 		code = finish_graceful(o, s, code);
 		break;
 	default:
-		hangup_close(o, s);
+		code = hangup_close(o, s, code);
 		break;
 	}
 	s->end_ms = clock_now_ms();

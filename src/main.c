@@ -23,6 +23,7 @@ main(int argc, char *argv[])
 	options_parse(argc, argv, &o);
 	stdio_init(!o.probe);
 	sig_init();
+	s.max_deadline = clock_deadline(o.max_time_ms);
 
 	code = dial(&o, &s);
 	if (code != TD_OK)

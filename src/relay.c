@@ -3,7 +3,8 @@
  * until the session's end is decided.  One fixed buffer per direction
  * (buf.c moves the bytes); poll for reading only when a direction has
  * room and for writing only when it has data, which bounds memory and
- * gives backpressure for free.
+ * gives backpressure for free.  The session's deadlines are in
+ * deadline.c; every ending flushes what was received before it returns.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,100 +20,102 @@ enum {
 	SLOT_COUNT
 };
 
-struct relay {
-	struct buf up;		/* stdin -> socket */
-	struct buf down;	/* socket -> stdout */
-	bool stdin_done;	/* stdin read no more: EOF, peer done, signal */
-	bool at_fin_point;	/* stdin done and up empty: FIN (or RST) due */
-	bool peer_done;		/* the socket is read no more: FIN or reset */
-	int end_code;		/* code to end with once stdout is flushed */
-	long long last_move_ms;	/* for -i */
-};
-
-static struct relay r;
-
 static bool
 would_block(void)
 {
 	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
-/* The peer reset the connection: keep what it sent, read no more. */
+/*
+ * The connection failed under us: reset by the peer, or lost (the
+ * retransmissions timed out, the path became unreachable).  Keep what
+ * the peer sent; read and send no more.
+ */
 static void
-peer_reset(struct session *s, const char *op)
+connection_failed(struct relay *r, struct session *s, const char *op)
 {
 	/*
 	 * We never write after our own FIN, so EPIPE on the socket means a
-	 * reset whose ECONNRESET an earlier partial write already consumed.
+	 * failure whose error an earlier partial write already consumed.
 	 */
 	if (errno == EPIPE)
 		errno = ECONNRESET;
-	report_fail("%s %s", op, dial_peer(s));
-	s->how = END_PEER_RESET;
-	r.peer_done = true;
-	r.stdin_done = true;
-	buf_discard(&r.up);
+	s->how = errno == ECONNRESET ? END_PEER_RESET : END_LOST;
+	report_broken(s, op);
+	r->peer_done = true;
+	r->stdin_done = true;
+	buf_discard(&r->up);
 }
 
 /*
  * stdin to the socket, by whichever path.  from_source: stdin polled
- * readable (else the socket polled writable).  Returns TD_OK to go on,
- * or TD_IO for a stdin read error.
+ * readable (else the socket polled writable).  Returns GO_ON, or TD_IO
+ * for a stdin read error.
  */
 static int
-move_up(const struct options *o, struct session *s, bool from_source)
+move_up(const struct options *o, struct session *s, struct relay *r,
+    bool from_source)
 {
 	ssize_t n;
 
-	n = buf_step(&r.up, from_source);
-	if (n > 0 && buf_wrote_sink(&r.up, from_source))
+	n = buf_step(&r->up, from_source);
+	if (n > 0 && buf_wrote_sink(&r->up, from_source))
 		s->bytes_out += (unsigned long long)n;
-	if (n == 0 && buf_read_source(&r.up, from_source)) {
+	if (n == 0 && buf_read_source(&r->up, from_source)) {
 		report_verbose(o, 2, "stdin: end of file");
-		r.stdin_done = true;
+		r->stdin_done = true;
 	}
 	if (n != -1 || would_block())
-		return TD_OK;
-	if (buf_socket_failed(&r.up, from_source)) {
-		peer_reset(s, "write to");
-		return TD_OK;
+		return GO_ON;
+	if (buf_socket_failed(&r->up, from_source)) {
+		connection_failed(r, s, "write to");
+		return GO_ON;
 	}
 	report_fail("read from stdin");
 	return TD_IO;
 }
 
-/* The peer's FIN: flush what it sent, then end; stdin may be a tty. */
+/*
+ * The peer's FIN: it sends no more, but may still read (SPEC 4).  A
+ * person at a terminal is done with it; a pipe or file goes on to its
+ * end.  stdout is closed once what came before the FIN is on it.
+ */
 static void
-peer_fin(const struct options *o, struct session *s)
+peer_fin(const struct options *o, struct session *s, struct relay *r)
 {
 	report_verbose(o, 1, "%s closed its side (FIN)", dial_peer(s));
 	s->peer_fin_ms = clock_now_ms();
-	r.peer_done = true;
-	r.stdin_done = true;
+	r->peer_done = true;
+	if (r->stdin_tty)
+		r->stdin_done = true;
 }
 
 /*
  * The socket to stdout, by whichever path.  from_source: the socket
- * polled readable (else stdout polled writable).  Returns TD_OK to go on,
- * or TD_IO for a stdout write error.
+ * polled readable (else stdout polled writable).  Returns GO_ON, or
+ * TD_IO for a stdout write error.
  */
 static int
-move_down(const struct options *o, struct session *s, bool from_source)
+move_down(const struct options *o, struct session *s, struct relay *r,
+    bool from_source)
 {
 	ssize_t n;
 
-	n = buf_step(&r.down, from_source);
-	if (n > 0 && buf_read_source(&r.down, from_source))
+	n = buf_step(&r->down, from_source);
+	if (n > 0 && buf_read_source(&r->down, from_source)) {
 		s->bytes_in += (unsigned long long)n;
-	if (n == 0 && buf_read_source(&r.down, from_source))
-		peer_fin(o, s);
+		deadline_heard(o, r);
+	}
+	if (n == 0 && buf_read_source(&r->down, from_source))
+		peer_fin(o, s, r);
 	if (n != -1 || would_block())
-		return TD_OK;
-	if (buf_socket_failed(&r.down, from_source)) {
-		peer_reset(s, "read from");
-		return TD_OK;
+		return GO_ON;
+	if (buf_socket_failed(&r->down, from_source)) {
+		connection_failed(r, s, "read from");
+		return GO_ON;
 	}
 	report_fail("write to stdout");
+	r->stdout_failed = true;
 	return TD_IO;
 }
 
@@ -124,193 +127,228 @@ ready(const struct pollfd *pfd, int i)
 }
 
 /*
- * Service every ready slot.  Returns TD_OK to go on, or the code of a
- * local I/O error that ends the session at once.
+ * Service every ready slot.  Returns GO_ON, or the code of a local I/O
+ * error that ends the session at once.
  */
 static int
-move_bytes(const struct options *o, struct session *s, struct pollfd *pfd)
+move_bytes(const struct options *o, struct session *s, struct relay *r,
+    const struct pollfd *pfd)
 {
 	unsigned long long before = s->bytes_in + s->bytes_out;
-	size_t up = r.up.len, down = r.down.len;
-	int code = TD_OK;
+	size_t up = r->up.len, down = r->down.len;
+	int code = GO_ON;
 
 	if (ready(pfd, SLOT_STDIN))
-		code = move_up(o, s, true);
-	if (code == TD_OK && ready(pfd, SLOT_NETOUT))
-		code = move_up(o, s, false);
-	if (code == TD_OK && ready(pfd, SLOT_NETIN))
-		code = move_down(o, s, true);
-	if (code == TD_OK && ready(pfd, SLOT_STDOUT))
-		code = move_down(o, s, false);
-	/* Only -i reads last_move_ms: no clock read without it. */
-	if (o->idle_ms != -1 && (s->bytes_in + s->bytes_out != before ||
-	    r.up.len != up || r.down.len != down))
-		r.last_move_ms = clock_now_ms();
+		code = move_up(o, s, r, true);
+	if (code == GO_ON && ready(pfd, SLOT_NETOUT))
+		code = move_up(o, s, r, false);
+	/* A failure met just now: the socket's 0 would be no FIN. */
+	if (code == GO_ON && !r->peer_done && ready(pfd, SLOT_NETIN))
+		code = move_down(o, s, r, true);
+	if (code == GO_ON && ready(pfd, SLOT_STDOUT))
+		code = move_down(o, s, r, false);
+	if (s->bytes_in + s->bytes_out != before || r->up.len != up ||
+	    r->down.len != down)
+		deadline_moved(o, r);
 	return code;
 }
 
 static void
-set_slots(const struct session *s, struct pollfd *pfd)
+set_slots(const struct session *s, const struct relay *r,
+    struct pollfd *pfd)
 {
 	/* -C needs two bytes of room for each byte read. */
-	pfd[SLOT_STDIN].fd = !r.stdin_done && buf_has_room(&r.up, 2) ?
+	pfd[SLOT_STDIN].fd = !r->stdin_done && buf_has_room(&r->up, 2) ?
 	    STDIN_FILENO : -1;
 	pfd[SLOT_STDIN].events = POLLIN;
-	pfd[SLOT_NETOUT].fd = buf_has_data(&r.up) ? s->fd : -1;
+	pfd[SLOT_NETOUT].fd = buf_has_data(&r->up) ? s->fd : -1;
 	pfd[SLOT_NETOUT].events = POLLOUT;
-	pfd[SLOT_NETIN].fd = !r.peer_done && buf_has_room(&r.down, 1) ?
+	pfd[SLOT_NETIN].fd = !r->peer_done && buf_has_room(&r->down, 1) ?
 	    s->fd : -1;
 	pfd[SLOT_NETIN].events = POLLIN;
-	pfd[SLOT_STDOUT].fd = buf_has_data(&r.down) ? STDOUT_FILENO : -1;
+	pfd[SLOT_STDOUT].fd = buf_has_data(&r->down) ? STDOUT_FILENO : -1;
 	pfd[SLOT_STDOUT].events = POLLOUT;
 }
 
 /*
  * stdin is done and everything read from it is sent: the point where a
- * graceful close sends its FIN.  Returns TD_OK to go on relaying, or
- * the code with which to end here (abort, -q 0).
+ * graceful close sends its FIN.  Returns GO_ON, or the code with which
+ * to end here (abort, -q 0, a reset met by our FIN).
  */
 static int
-fin_point(const struct options *o, struct session *s)
+fin_point(const struct options *o, struct session *s, struct relay *r)
 {
-	r.at_fin_point = true;
-	if (o->close_mode == CLOSE_ABORT) {
+	r->at_fin_point = true;
+	/* Without half-close, nothing is due until the session's end. */
+	if (o->close_mode == CLOSE_ABORT && o->half_close) {
 		s->how = END_ABORT;
-		return r.end_code;
+		return r->end_code;
 	}
 	if (o->half_close && hangup_fin(o, s) == -1) {
-		/* Reset: never fall through to the graceful end below. */
-		peer_reset(s, "send FIN to");
-		return !buf_has_data(&r.down) ? TD_RESET : -1;
+		/* Never fall through to the graceful end below. */
+		connection_failed(r, s, "send FIN to");
+		return GO_ON;
 	}
 	if (o->disconnect_wait_ms == 0) {
 		/* -q 0: do not wait for the peer at all. */
 		s->how = END_CUT;
-		return r.end_code;
+		return r->end_code;
 	}
-	return -1;
+	return GO_ON;
 }
 
 /*
- * What the state says now: -1 to go on, or the code to end with.  Every
+ * What the state says now: GO_ON, or the code to end with.  Every
  * transition of the session's end is here, in the order they can fire.
  */
 static int
-transition(const struct options *o, struct session *s)
+transition(const struct options *o, struct session *s, struct relay *r)
 {
 	int code;
 
-	/* A reset peer: end once what it sent is on stdout. */
-	if (s->how == END_PEER_RESET)
-		return !buf_has_data(&r.down) ? TD_RESET : -1;
-	/*
-	 * stdin is read no more: -q starts now, so that it also bounds the
-	 * bytes still to send, which a peer that does not read never takes.
-	 */
-	if (r.stdin_done && s->disconnect_deadline == NO_DEADLINE)
-		s->disconnect_deadline = clock_deadline(o->disconnect_wait_ms);
+	/* A failed connection: end once what the peer sent is on stdout. */
+	if (s->how == END_PEER_RESET || s->how == END_LOST) {
+		if (buf_has_data(&r->down))
+			return GO_ON;
+		return s->how == END_LOST ? TD_LOST : TD_RESET;
+	}
+	/* The peer's FIN and all before it written: stdout's end too. */
+	if (r->peer_done && !r->stdout_closed && !buf_has_data(&r->down)) {
+		stdio_close_out();
+		r->stdout_closed = true;
+	}
+	if (r->stdin_done && !r->stdin_ended) {
+		r->stdin_ended = true;
+		deadline_stdin_done(o, s, r);
+	}
 	/* stdin done and its bytes all sent: FIN (or RST) is due. */
-	if (r.stdin_done && !buf_has_data(&r.up) && !r.at_fin_point &&
-	    (code = fin_point(o, s)) != -1)
+	if (r->stdin_done && !buf_has_data(&r->up) && !r->at_fin_point &&
+	    (code = fin_point(o, s, r)) != GO_ON)
 		return code;
 	/* Both sides finished and stdout flushed: a graceful end. */
-	if (r.at_fin_point && r.peer_done && !buf_has_data(&r.down)) {
-		s->how = END_GRACEFUL;
-		return r.end_code;
+	if (r->at_fin_point && r->peer_done && !buf_has_data(&r->down)) {
+		s->how = o->close_mode == CLOSE_ABORT ? END_ABORT :
+		    END_GRACEFUL;
+		return r->end_code;
 	}
-	return -1;
+	return GO_ON;
 }
 
 /*
- * Deadlines that end the session: -i and -q.  -1 when none passed.  A
- * session a signal is already ending keeps the signal's status.
+ * A SIGINT, SIGTERM or SIGHUP arrived.  The first one ends the session
+ * as --close says (graceful: stop reading stdin, FIN, wait for the
+ * peer's FIN within the grace); a second one resets the connection at
+ * once.  Returns GO_ON, or the code to end with.
  */
 static int
-expired(const struct options *o, struct session *s)
+on_signal(const struct options *o, struct session *s, struct relay *r)
 {
-	if (o->idle_ms != -1 && clock_now_ms() - r.last_move_ms >= o->idle_ms) {
-		report_failx("%s: no traffic for %lld ms (idle timeout)",
-		    dial_peer(s), o->idle_ms);
-		s->how = END_CUT;
-		return r.end_code != TD_OK ? r.end_code : TD_IDLE;
-	}
-	if (clock_expired(s->disconnect_deadline)) {
-		report_disconnect_late(o, s);
-		s->how = END_CUT;
-		return r.end_code != TD_OK ? r.end_code : TD_DISCONNECT;
-	}
-	return -1;
-}
-
-/*
- * A SIGINT or SIGTERM arrived.  The first one ends the session as
- * --close says (graceful: stop reading stdin, FIN, wait for the peer's
- * FIN); a second one resets the connection at once.  Returns -1 to go on.
- */
-static int
-on_signal(const struct options *o, struct session *s)
-{
-	int signo = sig_last();
-
-	r.end_code = TD_SIGNAL_BASE + signo;
+	r->end_code = TD_SIGNAL_BASE + sig_first();
 	if (sig_count() > 1 || o->close_mode == CLOSE_ABORT) {
 		s->how = END_ABORT;
-		return r.end_code;
+		return r->end_code;
 	}
-	report_verbose(o, 1, "signal %d: closing (again to reset)", signo);
-	r.stdin_done = true;
-	buf_discard(&r.up);
-	return -1;
+	report_verbose(o, 1, "signal %d: closing (again to reset)",
+	    sig_first());
+	hangup_grace(o, s);
+	r->flush_deadline = s->disconnect_deadline;
+	r->stdin_done = true;
+	buf_discard(&r->up);
+	return GO_ON;
 }
 
+/* One turn of the relay: GO_ON, or the code the session ends with. */
 static int
-poll_ms(const struct options *o, const struct session *s)
+relay_turn(const struct options *o, struct session *s, struct relay *r)
 {
-	long long idle = NO_DEADLINE;
+	struct pollfd pfd[SLOT_COUNT];
+	struct timespec ts;
+	int code, n;
 
-	if (o->idle_ms != -1)
-		idle = r.last_move_ms + o->idle_ms;
-	return clock_poll_ms(idle, s->disconnect_deadline);
+	if (sig_count() != r->signals_seen) {
+		r->signals_seen = sig_count();
+		if ((code = on_signal(o, s, r)) != GO_ON)
+			return code;
+	}
+	if ((code = transition(o, s, r)) != GO_ON ||
+	    (code = deadline_expired(o, s, r)) != GO_ON)
+		return code;
+	set_slots(s, r, pfd);
+	n = ppoll(pfd, SLOT_COUNT, clock_timespec(deadline_poll_ms(o, s, r),
+	    &ts), sig_pollmask());
+	if (n == -1 && errno != EINTR) {
+		report_fail("poll");
+		s->how = END_CUT;
+		return TD_FAILURE;
+	}
+	if (n > 0 && (code = move_bytes(o, s, r, pfd)) != GO_ON) {
+		s->how = END_CUT;
+		return code;
+	}
+	return GO_ON;
+}
+
+/*
+ * Write out what the copy path still holds for stdout, before any
+ * ending: bytes received are never dropped.  Waits for stdout until
+ * r->flush_deadline or a further signal.  Returns code, or TD_IO when
+ * stdout failed and nothing else had.
+ */
+static int
+flush_down(struct relay *r, int code)
+{
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct timespec ts;
+	int seen = sig_count();
+
+	while (!r->stdout_failed && r->down.mover == MOVER_COPY &&
+	    buf_has_data(&r->down)) {
+		if (buf_step(&r->down, false) != -1)
+			continue;
+		if (!would_block()) {
+			report_fail("write to stdout");
+			return code == TD_OK ? TD_IO : code;
+		}
+		if (clock_expired(r->flush_deadline) || sig_count() != seen)
+			break;
+		ppoll(&pfd, 1, clock_timespec(clock_poll_ms(r->flush_deadline,
+		    NO_DEADLINE), &ts), sig_pollmask());
+	}
+	if (!r->stdout_failed && buf_has_data(&r->down) &&
+	    r->down.mover == MOVER_COPY)
+		report_unwritten(r->down.len);
+	return code;
+}
+
+/* Fresh relay state; the buffers' bytes are left untouched (no RSS). */
+static void
+relay_init(const struct options *o, struct session *s, struct relay *r)
+{
+	r->stdin_tty = isatty(STDIN_FILENO);
+	r->stdin_done = r->stdin_ended = r->at_fin_point = false;
+	r->peer_done = r->stdout_closed = r->stdout_failed = false;
+	r->end_code = TD_OK;
+	r->signals_seen = 0;
+	buf_init(&r->up, STDIN_FILENO, s->fd, s->fd, o->crlf);
+	buf_init(&r->down, s->fd, STDOUT_FILENO, s->fd, false);
+	deadline_init(o, s, r);
 }
 
 /*
  * Relay until the end of the session is decided.  Returns the exit code
- * so far (TD_OK, TD_IDLE, TD_DISCONNECT, TD_RESET, TD_IO or 128+signal)
- * and sets s->how to the ending hangup_end() must carry out.
+ * so far (TD_OK, TD_IDLE, TD_DISCONNECT, TD_RESET, TD_LOST, TD_IO or
+ * 128+signal) and sets s->how to the ending hangup_end() must carry out.
  */
 int
 relay_run(const struct options *o, struct session *s)
 {
-	struct pollfd pfd[SLOT_COUNT];
-	struct timespec ts;
-	int code, seen = 0, n;
+	struct relay r;
+	int code;
 
-	r.end_code = TD_OK;
-	r.last_move_ms = clock_now_ms();
-	buf_init(&r.up, STDIN_FILENO, s->fd, s->fd, o->crlf);
-	buf_init(&r.down, s->fd, STDOUT_FILENO, s->fd, false);
+	relay_init(o, s, &r);
 	report_verbose(o, 2, "relay: stdin to socket by %s, socket to stdout "
 	    "by %s", buf_mover_name(&r.up), buf_mover_name(&r.down));
-	for (;;) {
-		if (sig_count() != seen) {
-			seen = sig_count();
-			if ((code = on_signal(o, s)) != -1)
-				return code;
-		}
-		if ((code = transition(o, s)) != -1 ||
-		    (code = expired(o, s)) != -1)
-			return code;
-		set_slots(s, pfd);
-		n = ppoll(pfd, SLOT_COUNT, clock_timespec(poll_ms(o, s), &ts),
-		    sig_pollmask());
-		if (n == -1 && errno != EINTR) {
-			report_fail("poll");
-			s->how = END_CUT;
-			return TD_FAILURE;
-		}
-		if (n > 0 && (code = move_bytes(o, s, pfd)) != TD_OK) {
-			s->how = END_CUT;
-			return code;
-		}
-	}
+	while ((code = relay_turn(o, s, &r)) == GO_ON)
+		;
+	return flush_down(&r, code);
 }

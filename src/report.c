@@ -3,6 +3,7 @@
  * failure line, the -v narration and the end-of-session summary.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdarg.h>
 
 #include "tcpdial.h"
@@ -32,12 +33,58 @@ report_failx(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* -q ran out before the disconnect completed. */
+/* -q (or a signal's grace) ran out before the disconnect completed. */
 void
 report_disconnect_late(const struct options *o, struct session *s)
 {
+	long long ms = o->disconnect_wait_ms;
+
 	report_failx("%s: disconnect not complete after %lld ms",
-	    dial_peer(s), o->disconnect_wait_ms);
+	    dial_peer(s), ms != -1 ? ms : SIGNAL_GRACE_MS);
+}
+
+/*
+ * The connection failed under op ("read from", ...), errno saying how:
+ * ECONNRESET is the peer's reset; anything else (ETIMEDOUT, EHOSTUNREACH,
+ * ENETUNREACH) means it was lost, and the line says so.
+ */
+void
+report_broken(struct session *s, const char *op)
+{
+	if (errno == ECONNRESET)
+		report_fail("%s %s", op, dial_peer(s));
+	else
+		report_fail("%s %s: connection lost", op, dial_peer(s));
+}
+
+/* -i ran out; the line says which side stalled. */
+void
+report_idle(const struct options *o, struct session *s, enum stall why)
+{
+	static const char *const side[] = {
+		[STALL_PEER_SILENT] = "the peer sent nothing",
+		[STALL_PEER_FULL] = "the peer took nothing",
+		[STALL_STDOUT_FULL] = "stdout took nothing",
+	};
+
+	report_failx("%s: no traffic for %lld ms (idle timeout): %s",
+	    dial_peer(s), o->idle_ms, side[why]);
+}
+
+/* -m ran out during the session. */
+void
+report_max_time(const struct options *o, struct session *s)
+{
+	report_failx("%s: max time of %lld ms reached", dial_peer(s),
+	    o->max_time_ms);
+}
+
+/* An ending's flush gave up on a stdout that took nothing. */
+void
+report_unwritten(size_t n)
+{
+	report_failx("write to stdout: %zu bytes received were not written",
+	    n);
 }
 
 static const char *
@@ -54,6 +101,10 @@ how_text(const struct session *s)
 		return "the peer reset it (RST)";
 	case END_CUT:
 		return "closed without waiting for the peer";
+	case END_LOST:
+		return "the connection was lost";
+	case END_SETTLED:
+		return "the reply settled, closed without waiting for the peer";
 	default:
 		return "not connected";
 	}
@@ -73,7 +124,8 @@ report_summary(const struct options *o, const struct session *s, int code)
 	ms = s->end_ms - s->connected_ms;
 	warnx("sent %llu bytes, received %llu bytes in %lld.%03lld s; %s%s",
 	    s->bytes_out, s->bytes_in, ms / 1000, ms % 1000, how_text(s),
-	    s->how == END_GRACEFUL || s->how == END_CUT ?
+	    s->how == END_GRACEFUL || s->how == END_CUT ||
+	    s->how == END_SETTLED ?
 	    (s->disconnect_done ? "; disconnect complete" :
 	    "; disconnect not complete") : "");
 	report_verbose(o, 2, "exit %d: %s", code, exitcode_meaning(code));

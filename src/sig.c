@@ -1,62 +1,111 @@
 /*
- * Signals.  SIGINT and SIGTERM only set a flag; they stay blocked except
- * inside ppoll(2), so a signal can never slip in between checking the
- * flag and going to sleep.  SIGPIPE is ignored: a closed stdout or socket
- * shows up as EPIPE and gets its own exit status.
+ * Signals.  Before the socket exists, SIGINT, SIGTERM and SIGHUP end
+ * tcpdial at once with 128+n: nothing is open that needs closing, and a
+ * blocking getaddrinfo(3) must not hold them hostage.  From sig_hold()
+ * on they only count; they stay blocked except inside ppoll(2), so a
+ * signal can never slip in between checking the count and going to
+ * sleep.  SIGPIPE and SIGXFSZ are ignored: a closed stdout or socket
+ * shows up as EPIPE, a file-size limit as EFBIG, each with its own exit
+ * status.
  */
 #include <signal.h>
 #include <stddef.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tcpdial.h"
 
-static volatile sig_atomic_t last_signo;
+/*
+ * The same signal again within this long is one signal: coreutils
+ * timeout(1) signals both its child and its process group.
+ */
+#define SIG_TWIN_MS 100
+
+static const int ending[] = { SIGINT, SIGTERM, SIGHUP };
+
+static volatile sig_atomic_t holding;
+static volatile sig_atomic_t first_signo, last_signo;
 static volatile sig_atomic_t signal_count;
+static volatile long long last_ms;
 static sigset_t poll_mask;
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	/* clock_gettime is async-signal-safe (signal-safety(7)). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void
 on_signal(int signo)
 {
+	long long now;
+
+	if (!holding)
+		_exit(TD_SIGNAL_BASE + signo);
+	now = now_ms();
+	if (signo == last_signo && now - last_ms < SIG_TWIN_MS)
+		return;
 	last_signo = signo;
+	last_ms = now;
+	if (first_signo == 0)
+		first_signo = signo;
 	signal_count++;
 }
 
-/* Install the handlers and block SIGINT/SIGTERM outside sig_pollmask(). */
+/* Install the handlers: until sig_hold(), a signal ends tcpdial at once. */
 void
 sig_init(void)
 {
 	struct sigaction sa = { 0 };
-	sigset_t block;
+	size_t i;
 
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &poll_mask);
-	sigdelset(&poll_mask, SIGINT);
-	sigdelset(&poll_mask, SIGTERM);
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		sigaction(ending[i], &sa, NULL);
 }
 
-/* The signal mask to wait under: SIGINT and SIGTERM let through. */
+/*
+ * From now on (a socket is about to exist) the ending signals only
+ * count, and are let through only inside ppoll(2) under sig_pollmask().
+ */
+void
+sig_hold(void)
+{
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		sigaddset(&block, ending[i]);
+	sigprocmask(SIG_BLOCK, &block, &poll_mask);
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		sigdelset(&poll_mask, ending[i]);
+	holding = 1;
+}
+
+/* The signal mask to wait under: the ending signals let through. */
 const sigset_t *
 sig_pollmask(void)
 {
 	return &poll_mask;
 }
 
-/* The latest SIGINT/SIGTERM received, or 0. */
+/* The first ending signal received (its number sets the status), or 0. */
 int
-sig_last(void)
+sig_first(void)
 {
-	return last_signo;
+	return first_signo;
 }
 
-/* How many SIGINT/SIGTERM have arrived so far. */
+/* How many ending signals have arrived so far, twins counted once. */
 int
 sig_count(void)
 {

@@ -46,20 +46,41 @@ stdio_nonblock(int fd, int mode)
 
 /*
  * Make sure fds 0, 1 and 2 exist before any socket is made, so the
- * socket never lands on one of them.  A closed stdin or stdout becomes
- * /dev/null opened the wrong way round: using it fails with EBADF, a
- * local I/O error, instead of data silently going nowhere.
+ * socket never lands on one of them (SPEC 4).  A closed stdin becomes
+ * /dev/null and reads as empty; a closed stdout becomes /dev/null opened
+ * for reading only, so that data arriving for it fails with EBADF, a
+ * local I/O error, instead of silently going nowhere.
  */
 void
 stdio_init(bool relay)
 {
+	static const int mode[] = { O_RDONLY, O_RDONLY, O_WRONLY };
 	int fd;
 
 	for (fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) == -1)
-			open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+			open("/dev/null", mode[fd]);
 	if (relay) {
 		stdio_nonblock(STDIN_FILENO, O_RDONLY);
 		stdio_nonblock(STDOUT_FILENO, O_WRONLY);
 	}
+}
+
+/*
+ * Close stdout now, so that the reader downstream (a pipe, a coprocess)
+ * sees its end while we go on sending.  fd 1 stays taken, by /dev/null,
+ * so no later descriptor can land on it.
+ */
+void
+stdio_close_out(void)
+{
+	int fd;
+
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd == -1) {
+		close(STDOUT_FILENO);
+		return;
+	}
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
 }

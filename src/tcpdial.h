@@ -16,6 +16,12 @@
 
 #define NO_DEADLINE (-1LL)
 
+/* "Not ended yet": no outcome decided.  TD_* codes are outcomes only. */
+#define GO_ON (-1)
+
+/* Without -q, a signal's grace for the disconnect (SPEC 4). */
+#define SIGNAL_GRACE_MS 1000LL
+
 /*
  * Pipes are grown to this (the unprivileged pipe-max-size), and one
  * splice(2) asks for as much.
@@ -88,6 +94,15 @@ enum end_how {
 	END_ABORT,		/* we sent RST (--close abort, 2nd signal) */
 	END_PEER_RESET,		/* the peer reset the connection */
 	END_CUT,		/* we closed, not waiting (-q 0, -i, errors) */
+	END_LOST,		/* retransmissions timed out, or unreachable */
+	END_SETTLED,		/* --settle: the reply went quiet; we closed */
+};
+
+/* Which side stopped an idle session (-i). */
+enum stall {
+	STALL_PEER_SILENT,	/* the peer sent nothing */
+	STALL_PEER_FULL,	/* the peer took nothing */
+	STALL_STDOUT_FULL,	/* stdout took nothing */
 };
 
 /* One connection's life: filled in by dial, relay and hangup. */
@@ -103,10 +118,29 @@ struct session {
 	long long end_ms;
 	unsigned long long bytes_out;	/* to the socket */
 	unsigned long long bytes_in;	/* from the socket */
-	long long disconnect_deadline;	/* -q, counted from stdin's end */
+	long long disconnect_deadline;	/* -q from stdin's end, or grace */
+	long long max_deadline;		/* -m, from the start of the run */
 	enum end_how how;
 	bool peer_closed_first;		/* its FIN came before ours */
 	bool disconnect_done;		/* our FIN acked, the peer's FIN in */
+};
+
+/* The relay's state (relay.c, deadline.c): one session, both ways. */
+struct relay {
+	struct buf up;		/* stdin -> socket */
+	struct buf down;	/* socket -> stdout */
+	bool stdin_tty;		/* a person types: the peer's FIN ends it */
+	bool stdin_done;	/* stdin read no more: EOF, signal, failure */
+	bool stdin_ended;	/* stdin_done seen: -q and --settle started */
+	bool at_fin_point;	/* stdin done and up empty: FIN (or RST) due */
+	bool peer_done;		/* the socket is read no more: FIN or reset */
+	bool stdout_closed;	/* after the peer's FIN, once flushed */
+	bool stdout_failed;	/* a write to stdout failed: nothing flushes */
+	int end_code;		/* code to end with once stdout is flushed */
+	int signals_seen;
+	long long last_move_ms;	/* for -i */
+	long long quiet_since_ms; /* --settle: stdin's end or the last byte in */
+	long long flush_deadline; /* how long the last flush may wait */
 };
 
 /* buf.c */
@@ -126,6 +160,19 @@ long long	 clock_deadline(long long);
 int		 clock_poll_ms(long long, long long);
 struct timespec	*clock_timespec(int, struct timespec *);
 bool		 clock_expired(long long);
+long long	 clock_earliest(long long, long long);
+
+/* deadline.c */
+void		 deadline_init(const struct options *, const struct session *,
+		    struct relay *);
+void		 deadline_moved(const struct options *, struct relay *);
+void		 deadline_heard(const struct options *, struct relay *);
+void		 deadline_stdin_done(const struct options *, struct session *,
+		    struct relay *);
+int		 deadline_expired(const struct options *, struct session *,
+		    struct relay *);
+int		 deadline_poll_ms(const struct options *, const struct session *,
+		    const struct relay *);
 
 /* dial.c */
 int		 dial(const struct options *, struct session *);
@@ -138,6 +185,8 @@ int		 exitcode_connect(int);
 /* hangup.c */
 int		 hangup_fin(const struct options *, struct session *);
 int		 hangup_end(const struct options *, struct session *, int);
+void		 hangup_grace(const struct options *, struct session *);
+bool		 hangup_sent_all(int);
 
 /* options.c */
 void		 options_parse(int, char **, struct options *);
@@ -166,16 +215,23 @@ void		 report_failx(const char *, ...)
 } while (0)
 void		 report_disconnect_late(const struct options *,
 		    struct session *);
+void		 report_broken(struct session *, const char *);
+void		 report_idle(const struct options *, struct session *,
+		    enum stall);
+void		 report_max_time(const struct options *, struct session *);
+void		 report_unwritten(size_t);
 void		 report_summary(const struct options *, const struct session *,
 		    int);
 
 /* stdio.c */
 void		 stdio_init(bool);
+void		 stdio_close_out(void);
 
 /* sig.c */
 void		 sig_init(void);
 const sigset_t	*sig_pollmask(void);
-int		 sig_last(void);
+void		 sig_hold(void);
+int		 sig_first(void);
 int		 sig_count(void);
 
 #endif

@@ -185,6 +185,7 @@ teardown() {
 	for p in ${PEER_PIDS:-}; do
 		kill "$p" 2>/dev/null || true
 	done
-	[ -n "${NS:-}" ] && ip netns del "$NS" 2>/dev/null
+	[ -n "${NS:-}" ] && rm -rf "/etc/netns/$NS" &&
+	    ip netns del "$NS" 2>/dev/null
 	return 0
 }

@@ -37,14 +37,14 @@
 enum act {
 	A_ACCEPT, A_ECHO, A_SINK, A_SLOWSINK, A_SEND, A_READ, A_SLEEP,
 	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN, A_AWAIT,
-	A_ACCEPTLOOP
+	A_ACCEPTLOOP, A_SENDTOFIN
 };
 
 /* In enum act order; send, read and sleep take a number. */
 static const char *const actnames[] = {
 	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
 	"fin", "rst", "close", "fullbacklog", "nofin", "await",
-	"acceptloop"
+	"acceptloop", "sendtofin"
 };
 #define NACTNAMES	(sizeof(actnames) / sizeof(actnames[0]))
 
@@ -328,7 +328,7 @@ parse_actions(struct opts *o, int argc, char *argv[])
 		o->acts[o->nacts].kind = (enum act)k;
 		o->acts[o->nacts].arg = 0;
 		if (k == A_SEND || k == A_READ || k == A_SLEEP ||
-		    k == A_NOFIN) {
+		    k == A_NOFIN || k == A_SENDTOFIN) {
 			if (++i == argc)
 				usage();
 			o->acts[o->nacts].arg = number(actnames[k], argv[i], 0,
@@ -570,6 +570,31 @@ act_read(struct peer *p, long long left)
 }
 
 /*
+ * sendtofin N: like send N, but stop as soon as the client's FIN (or
+ * RST) arrives, as servers do that take a client's FIN for "gone"
+ * (nginx on a large response, Redis on a large reply).  Reads nothing
+ * else: the client is expected to have sent its request already.
+ */
+static int
+act_sendtofin(struct peer *p, long long left)
+{
+	static unsigned char buf[IOBUFSZ];
+	struct pollfd pfd = { .fd = p->cfd, .events = POLLRDHUP };
+	size_t len;
+
+	while (left > 0) {
+		if (poll(&pfd, 1, 0) > 0)
+			return 0;
+		len = left < IOBUFSZ ? (size_t)left : IOBUFSZ;
+		stream_fill(&p->stream, buf, len);
+		if (conn_write(p, buf, len) == -1)
+			return fail(p, "sendtofin", NULL);
+		left -= (long long)len;
+	}
+	return 0;
+}
+
+/*
  * nofin MS: for MS milliseconds, read whatever comes; fail if the client
  * ends its side (FIN or RST) within that time.
  */
@@ -687,6 +712,8 @@ run_action(struct peer *p, const struct action *a)
 		return act_await(p);
 	case A_ACCEPTLOOP:
 		return act_acceptloop(p);
+	case A_SENDTOFIN:
+		return act_sendtofin(p, a->arg);
 	case A_CLOSE:
 		close(p->cfd);
 		p->cfd = -1;

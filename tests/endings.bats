@@ -1,0 +1,393 @@
+#!/usr/bin/env bats
+# Exit 0 must mean delivered (SPEC 4, 5): the peer's FIN while stdin is
+# open, endings that flush, signals with a bounded grace, a lost
+# connection, -m and --settle.
+
+load helpers
+
+# The sha256 of the first 10 MiB of the peer's stream.
+sha_gen() {
+	"$PEER" gen "$1" | sha
+}
+
+upload_after_peer_fin() {	# upload_after_peer_fin KIND
+	local n=$((10 << 20))
+	start_peer -t 60 accept fin sink
+	run -0 --separate-stderr feeder "$1" "$n" "$BATS_TEST_TMPDIR/in" \
+	    "$TCPDIAL" 127.0.0.1 "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = "$n" ]
+	[ "$(report received_sha256)" = "$(sha_gen "$n")" ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "peer FIN first, 10 MiB from a pipe: every byte arrives, exit 0" {
+	upload_after_peer_fin pipe
+}
+
+@test "peer FIN first, 10 MiB from a file: every byte arrives, exit 0" {
+	upload_after_peer_fin file
+}
+
+@test "peer FIN first, 10 MiB from a socket: every byte arrives, exit 0" {
+	upload_after_peer_fin socket
+}
+
+@test "a peer that closed completely before reading: exit 8, never 0" {
+	start_peer -t 60 accept close
+	run -8 --separate-stderr bash -c '"$PEER" gen $((10 << 20)) |
+	    "$TCPDIAL" 127.0.0.1 "$1"' _ "$PORT"
+	[[ "$stderr" =~ ^tcpdial:\ (write\ to|send\ FIN\ to|disconnect\ from)\ 127\.0\.0\.1\ port\ $PORT:\ Connection\ reset\ by\ peer$ ]]
+}
+
+@test "peer FIN, stdin still open: stdout ends at once, stdin goes on" {
+	start_peer -t 60 accept send 100000 fin sink
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 5<>"$BATS_TEST_TMPDIR/in"
+	bash -c 'echo $$ >"$1/pid"; exec "$TCPDIAL" 127.0.0.1 "$2" <"$1/in"' \
+	    _ "$BATS_TEST_TMPDIR" "$PORT" 3>&- 5>&- |
+	    sha >"$BATS_TEST_TMPDIR/sha" 3>&- 5>&- &
+	local pipeline=$!
+	# The reader downstream sees the end while tcpdial still runs.
+	wait_for "stdout's end" test -s "$BATS_TEST_TMPDIR/sha"
+	kill -0 "$(cat "$BATS_TEST_TMPDIR/pid")"
+	echo tail >&5
+	exec 5>&-
+	wait_status "$pipeline"
+	[ "$status" -eq 0 ]
+	finish_peer
+	[ "$(cat "$BATS_TEST_TMPDIR/sha")" = "$(report sent_sha256)" ]
+	[ "$(report received)" = 5 ]
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "peer FIN, stdin a terminal: the session ends there, exit 0" {
+	start_peer -t 60 accept send 1000 fin sink
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 5<>"$BATS_TEST_TMPDIR/in"
+	# script(1) gives tcpdial a terminal as stdin; the fifo keeps it
+	# open and silent.
+	run -0 bash -c 'exec 3>&- 5>&-; exec script -qec \
+	    "$TCPDIAL 127.0.0.1 $1 >$2" /dev/null <"$3" >/dev/null' _ "$PORT" \
+	    "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
+	exec 5>&-
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
+}
+
+# flushed_at_end OPTION...: the peer's 1000 bytes are read in the same
+# turn as stdin's end (strace holds the relay's first poll back), so the
+# ending is decided with them still held: they must reach stdout.
+flushed_at_end() {
+	start_peer -t 60 accept send 1000 sleep 500 close
+	run -0 --separate-stderr bash -c 'out=$1; shift; exec strace \
+	    -o /dev/null -e trace=ppoll \
+	    -e inject=ppoll:delay_enter=300000:when=2 \
+	    "$TCPDIAL_BIN" "$@" </dev/null >"$out"' _ "$BATS_TEST_TMPDIR/out" \
+	    "$@" 127.0.0.1 "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
+}
+
+@test "-q 0: what was received is on stdout (a file) before exit" {
+	flushed_at_end -q 0
+}
+
+@test "--close abort: what was received is on stdout (a file) before exit" {
+	flushed_at_end --close abort
+}
+
+@test "timeout 2 against an endless sender: 143 within 2 s + 1 s grace" {
+	start_peer -t 60 accept send 1000000000000
+	t0=$(now_ms)
+	run -143 --separate-stderr bash -c 'exec timeout --preserve-status \
+	    -k 20 2 "$TCPDIAL" 127.0.0.1 "$1" </dev/null >/dev/null' _ "$PORT"
+	elapsed_ok "$t0" 2000 4000
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" ]
+}
+
+@test "timeout(1)'s two SIGTERMs count once: 50 of 50 runs end alike" {
+	# Not "i": bats' run uses it.
+	local round bad=0
+	for ((round = 0; round < 50; round++)); do
+		start_peer -t 60 accept send 1000000000000
+		run --separate-stderr bash -c 'exec timeout \
+		    --preserve-status -k 20 0.2 "$TCPDIAL" -q 300ms \
+		    127.0.0.1 "$1" </dev/null >/dev/null' _ "$PORT"
+		if [ "$status" -ne 143 ] || [ "$stderr" != \
+		    "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 300 ms" ]; then
+			echo "run $round: exit $status: $stderr" >&3
+			bad=$((bad + 1))
+		fi
+		kill "$PEER_PID" 2>/dev/null || true
+		wait "$PEER_PID" 2>/dev/null || true
+	done
+	[ "$bad" -eq 0 ]
+}
+
+# held_session: tcpdial -v on a peer that reads to our FIN and then
+# neither reads nor closes; stdin open.  Sets TD_PID, waits for the
+# connection.
+held_session() {
+	start_peer -t 60 accept sink sleep 60000
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 5<>"$BATS_TEST_TMPDIR/in"
+	"$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	TD_PID=$!
+	wait_for "the connection" grep -q connected "$BATS_TEST_TMPDIR/err"
+}
+
+close_wait_at_peer() {
+	[ -n "$(ss -Htn state close-wait "sport = :$PORT")" ]
+}
+
+@test "two Ctrl-C 300 ms apart: the second aborts with RST, exit 130" {
+	held_session
+	kill -INT "$TD_PID"
+	wait_for "our FIN at the peer" close_wait_at_peer
+	# The scenario itself: a person presses Ctrl-C again 300 ms later.
+	sleep 0.3
+	kill -INT "$TD_PID"
+	wait_status "$TD_PID"
+	exec 5>&-
+	[ "$status" -eq 130 ]
+	# The peer's socket got our RST: no longer in CLOSE_WAIT.
+	! close_wait_at_peer
+	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGTERM, then SIGINT: the status is the first signal's, 143" {
+	held_session
+	kill -TERM "$TD_PID"
+	wait_for "our FIN at the peer" close_wait_at_peer
+	kill -INT "$TD_PID"
+	wait_status "$TD_PID"
+	exec 5>&-
+	[ "$status" -eq 143 ]
+}
+
+@test "SIGHUP ends the session like SIGTERM: grace, then 129" {
+	held_session
+	kill -HUP "$TD_PID"
+	wait_status "$TD_PID"
+	exec 5>&-
+	[ "$status" -eq 129 ]
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+# dead_resolver: this test's namespace, whose resolv.conf names a
+# nameserver on loopback whose port 53 drops every query.
+dead_resolver() {
+	need_root
+	make_netns
+	mkdir -p "/etc/netns/$NS"
+	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:2\n' \
+	    >"/etc/netns/$NS/resolv.conf"
+	# INPUT: a query dropped on OUTPUT fails at once with EPERM.
+	in_ns iptables -A INPUT -p udp --dport 53 -j DROP
+	in_ns iptables -A INPUT -p tcp --dport 53 -j DROP
+}
+
+# queried: the dead resolver's DROP rules have dropped a query.
+queried() {
+	in_ns iptables -L INPUT -v -n -x |
+	    awk '/dpt:53/ { n += $1 } END { exit !(n > 0) }'
+}
+
+@test "SIGTERM during a dead resolver's lookup: 143 at once" {
+	dead_resolver
+	t0=$(now_ms)
+	run -143 --separate-stderr in_ns timeout --preserve-status -k 20 1 \
+	    "$TCPDIAL" -z -w 1 nosuchhost.example 80
+	elapsed_ok "$t0" 1000 2500
+	[ -z "$stderr" ]
+}
+
+@test "SIGINT sent by hand during a lookup: 130 at once" {
+	dead_resolver
+	# ip netns exec execs tcpdial: $! is tcpdial itself.
+	ip netns exec "$NS" "$TCPDIAL" -z nosuchhost.example 80 \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$!
+	wait_for "a query sent" queried
+	t0=$(now_ms)
+	kill -INT "$pid"
+	wait_status "$pid"
+	[ "$status" -eq 130 ]
+	elapsed_ok "$t0" 0 1000
+}
+
+# lost_session REJECT...: in a namespace with tcp_retries2=3, upload to
+# a sink; once bytes flow, the peer's packets go nowhere (iptables
+# arguments REJECT...).  Sets status and stderr.
+lost_session() {
+	need_root
+	make_netns
+	in_ns sysctl -qw net.ipv4.tcp_retries2=3
+	PEER_NS=$NS start_peer -t 120 -x accept sink
+	"$PEER" gen 100000000000 | in_ns "$TCPDIAL" 127.0.0.1 "$PORT" \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$!
+	wait_for "bytes acknowledged" acked_over "$PORT" 1000000
+	in_ns iptables "${@//\{port\}/$PORT}"
+	WAIT_MS=120000 wait_for "the end" bash -c "! kill -0 $pid 2>/dev/null"
+	wait_status "$pid"
+	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+}
+
+@test "the peer's packets dropped mid-session: exit 13, connection lost" {
+	lost_session -A INPUT -p tcp --sport '{port}' -j DROP
+	echo "$stderr" >&3
+	[ "$status" -eq 13 ]
+	[[ "$stderr" =~ ^tcpdial:\ (write\ to|read\ from)\ 127\.0\.0\.1\ port\ $PORT:\ connection\ lost:\ Connection\ timed\ out$ ]]
+}
+
+@test "the path to the peer unreachable mid-session: exit 13" {
+	lost_session -A OUTPUT -p tcp --dport '{port}' -j REJECT \
+	    --reject-with icmp-host-unreachable
+	echo "$stderr" >&3
+	[ "$status" -eq 13 ]
+	[[ "$stderr" =~ ^tcpdial:\ (write\ to|read\ from)\ 127\.0\.0\.1\ port\ $PORT:\ connection\ lost:\ No\ route\ to\ host$ ]]
+}
+
+@test "-m 1 against a peer that never reads 100 MiB: exit 9 within 1.3 s" {
+	start_peer -t 60 -R 4096 accept sleep 60000
+	t0=$(now_ms)
+	run -9 --separate-stderr bash -c '"$PEER" gen $((100 << 20)) |
+	    "$TCPDIAL" -m 1 127.0.0.1 "$1"' _ "$PORT"
+	elapsed_ok "$t0" 1000 1300
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: max time of 1000 ms reached" ]
+}
+
+@test "-m while connecting: exit 5 at the deadline" {
+	need_root
+	make_netns
+	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
+	t0=$(now_ms)
+	run -5 --separate-stderr in_ns "$TCPDIAL" -m 500ms 127.0.0.1 9 \
+	    </dev/null
+	elapsed_ok "$t0" 500 2500
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port 9: Connection timed out" ]
+}
+
+@test "-m bounds the disconnect wait too: exit 9, not 10" {
+	start_peer -t 60 accept sink sleep 60000
+	run -9 --separate-stderr "$TCPDIAL" -m 500ms 127.0.0.1 "$PORT" \
+	    </dev/null
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: max time of 500 ms reached" ]
+}
+
+@test "a server that stops at our FIN: --no-half-close --settle gets it all" {
+	start_peer -t 60 accept read 4 sendtofin 20000000 await
+	run -0 --separate-stderr bash -c 'set -o pipefail; printf "GET\n" |
+	    "$TCPDIAL" --no-half-close --settle 300ms 127.0.0.1 "$1" | sha' \
+	    _ "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report sent)" = 20000000 ]
+	[ "$output" = "$(report sent_sha256)" ]
+}
+
+@test "--settle waits until the peer has acknowledged all we sent" {
+	# Abort discards what is unacknowledged: settling before the slow
+	# reader took it all would lose bytes.
+	start_peer -t 60 -R 4096 accept sleep 1000 sink
+	run -0 --separate-stderr bash -c '"$PEER" gen 4000000 |
+	    "$TCPDIAL" --close abort --no-half-close --settle 100ms \
+	    127.0.0.1 "$1"' _ "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = 4000000 ]
+	[ "$(report client_end)" = RST ]
+}
+
+@test "a reset met while sending: no FIN is narrated after it" {
+	local round
+	for round in 1 2 3 4 5; do
+		start_peer -t 60 accept read 10 rst
+		run -8 --separate-stderr bash -c '"$PEER" gen 1000000 |
+		    "$TCPDIAL" -v 127.0.0.1 "$1"' _ "$PORT"
+		[[ "$stderr" != *"closed its side"* ]]
+	done
+}
+
+@test "ulimit -f with stdout a file: exit 11, not killed by SIGXFSZ" {
+	start_peer -t 60 accept send 1000000 close
+	run -11 --separate-stderr bash -c 'ulimit -f 100; exec "$TCPDIAL" \
+	    127.0.0.1 "$1" </dev/null >"$2"' _ "$PORT" "$BATS_TEST_TMPDIR/out"
+	[ "$stderr" = "tcpdial: write to stdout: File too large" ]
+}
+
+@test "a closed stdin reads as empty: the greeting still arrives, exit 0" {
+	start_peer -t 60 accept send 1000 sink close
+	run -0 --separate-stderr bash -c 'exec "$TCPDIAL" 127.0.0.1 "$1" \
+	    <&- >"$2"' _ "$PORT" "$BATS_TEST_TMPDIR/out"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
+}
+
+@test "a closed stdout, data arriving: exit 11" {
+	start_peer -t 60 accept send 1000 sink close
+	run -11 --separate-stderr bash -c 'exec "$TCPDIAL" 127.0.0.1 "$1" \
+	    </dev/null >&-' _ "$PORT"
+	[ "$stderr" = "tcpdial: write to stdout: Bad file descriptor" ]
+}
+
+@test "-i: stdout that takes nothing is named, not the peer" {
+	start_peer -t 60 accept send 100000000000
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	# This shell holds the pipe open and never reads it.
+	exec 6<>"$BATS_TEST_TMPDIR/out"
+	run -9 --separate-stderr bash -c 'exec "$TCPDIAL" -i 500ms \
+	    127.0.0.1 "$1" </dev/null >"$2"' _ "$PORT" "$BATS_TEST_TMPDIR/out"
+	exec 6>&-
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 500 ms (idle timeout): stdout took nothing" ]
+}
+
+@test "-i: a peer that takes nothing is named" {
+	start_peer -t 60 -R 4096 accept sleep 60000
+	run -9 --separate-stderr bash -c '"$PEER" gen 100000000000 |
+	    "$TCPDIAL" -i 500ms 127.0.0.1 "$1"' _ "$PORT"
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 500 ms (idle timeout): the peer took nothing" ]
+}
+
+@test "SO_LINGER refused: said, no RST claimed, exit 1" {
+	start_peer -t 60 accept sink
+	run -1 --separate-stderr strace -o /dev/null -e trace=setsockopt \
+	    -e inject=setsockopt:error=ENOMEM "$TCPDIAL_BIN" -v --close abort \
+	    127.0.0.1 "$PORT" </dev/null
+	[ "${stderr_lines[-2]}" = "tcpdial: set SO_LINGER on 127.0.0.1 port $PORT (no RST sent): Cannot allocate memory" ]
+	[[ "${stderr_lines[-1]}" != *"RST"* ]]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+}
+
+@test "ports exhausted (EADDRNOTAVAIL) without -s or -p: exit 7" {
+	need_root
+	make_netns
+	PEER_NS=$NS start_peer -t 60 accept sink
+	# One local port (not the peer's): the second connection finds none.
+	local one=$((PORT == 40001 ? 40002 : 40001))
+	in_ns sysctl -qw net.ipv4.ip_local_port_range="$one $one"
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 5<>"$BATS_TEST_TMPDIR/in"
+	in_ns "$TCPDIAL" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >/dev/null 3>&- 5>&- &
+	wait_for "the first connection" bash -c \
+	    "[ -n \"\$(ip netns exec $NS ss -Htn state established 'dport = :$PORT')\" ]"
+	run -7 --separate-stderr in_ns "$TCPDIAL" -z 127.0.0.1 "$PORT"
+	exec 5>&-
+	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port $PORT: Cannot assign requested address" ]
+}
+
+@test "a failed bind without -p names no port" {
+	run -7 --separate-stderr "$TCPDIAL" -z -s 192.0.2.1 127.0.0.1 9
+	[ "$stderr" = "tcpdial: bind to 192.0.2.1: Cannot assign requested address" ]
+}
