@@ -241,8 +241,8 @@ zsh_options() {
 @test "man page: renders with mandoc -Tutf8 and man -l" {
 	run -0 --separate-stderr mandoc -Tutf8 "$MAN"
 	[[ -z $stderr ]] || { echo "mandoc: $stderr"; false; }
-	for section in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" EXAMPLES \
-	    "SEE ALSO" AUTHORS CAVEATS; do
+	for section in NAME SYNOPSIS DESCRIPTION "IMPLEMENTATION NOTES" \
+	    "EXIT STATUS" EXAMPLES "SEE ALSO" AUTHORS CAVEATS; do
 		grep -q "^$section\$" <<<"$(sed 's/.\x08//g' <<<"$output")" ||
 		    { echo "mandoc: no $section section"; false; }
 	done
