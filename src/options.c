@@ -265,8 +265,10 @@ print_and_exit(const char *text, const char *more)
 {
 	fputs(text, stdout);
 	fputs(more, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("write to stdout");
 		exit(TD_IO);
+	}
 	exit(TD_OK);
 }
 

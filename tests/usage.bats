@@ -258,3 +258,10 @@ bad() {
 @test "--help into a closed stdout is an I/O error" {
 	run -11 bash -c '"$0" --help >&-' "$TCPDIAL"
 }
+
+@test "--help and -V into a full stdout say so and exit 11" {
+	run -11 --separate-stderr bash -c '"$0" --help >/dev/full' "$TCPDIAL"
+	[ "$stderr" = "tcpdial: write to stdout: No space left on device" ]
+	run -11 --separate-stderr bash -c '"$0" -V >/dev/full' "$TCPDIAL"
+	[ "$stderr" = "tcpdial: write to stdout: No space left on device" ]
+}
