@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 #
-# Options and docs move together (STYLE.md): tcpdial --help, man/tcpdial.1,
+# Options and docs move together (the team's style guide): tcpdial --help, man/tcpdial.1,
 # the bash, zsh and fish completions and src/exitcode.h must agree.  Each test
 # prints what is missing where, so a failure says what to fix.
 #
