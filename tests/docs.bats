@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 #
-# Options and docs move together (the team's style guide): tcpdial --help, man/tcpdial.1,
-# the bash, zsh and fish completions and src/exitcode.h must agree.  Each test
-# prints what is missing where, so a failure says what to fix.
+# Options and docs move together (the team's style guide): tcpdial --help,
+# man/tcpdial.1, the bash, zsh and fish completions and src/exitcode.h must
+# agree.  Each test prints what is missing where, so a failure says what to
+# fix.
 #
 # Needs: $TCPDIAL (the binary under test), $SRCDIR (the top source directory),
 # mandoc, man-db, bash-completion and fish.
