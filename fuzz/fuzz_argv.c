@@ -55,6 +55,8 @@ check_same(const struct options *x, const struct fuzz_args *ax,
 	CHECK(x->connect_timeout_ms == y->connect_timeout_ms);
 	CHECK(x->idle_ms == y->idle_ms);
 	CHECK(x->disconnect_wait_ms == y->disconnect_wait_ms);
+	CHECK(x->max_time_ms == y->max_time_ms);
+	CHECK(x->settle_ms == y->settle_ms);
 	CHECK(x->close_mode == y->close_mode);
 	CHECK(x->numeric == y->numeric);
 	CHECK(x->half_close == y->half_close);

@@ -166,12 +166,14 @@ points_into_args(const char *p, const struct fuzz_args *a)
 	return false;
 }
 
+/* Bytes from 0x80 up are an IDN name's, for the resolver (AI_IDN). */
 static bool
 host_chars(const char *s)
 {
 	for (; *s != '\0'; s++)
 		if (!(*s >= '0' && *s <= '9') && !(*s >= 'a' && *s <= 'z') &&
-		    !(*s >= 'A' && *s <= 'Z') && strchr(".-_:%", *s) == NULL)
+		    !(*s >= 'A' && *s <= 'Z') && (unsigned char)*s < 0x80 &&
+		    strchr(".-_:%", *s) == NULL)
 			return false;
 	return true;
 }
@@ -221,6 +223,9 @@ check_address(const char *s, const struct options *o, const struct fuzz_args *a)
 	CHECK(points_into_args(s, a));
 	CHECK(host_chars(s));
 	fam = ref_family(s);
+	/* Only an IPv6 address may hold ':' or '%'. */
+	if (strpbrk(s, ":%") != NULL)
+		CHECK(fam == AF_INET6);
 	if (o->numeric)
 		CHECK(fam != AF_UNSPEC);
 	if (o->family == AF_INET)
@@ -240,12 +245,16 @@ check_options(const struct options *o, const struct fuzz_args *a)
 	CHECK(o->source_port[0] == '\0' || is_port_string(o->source_port));
 	CHECK(o->family == AF_UNSPEC || o->family == AF_INET ||
 	    o->family == AF_INET6);
-	/* 0 means "no limit" for -w and -i, and is stored as -1. */
+	/* 0 means "no limit" for -w, -i, -m and --settle: stored as -1. */
 	CHECK(o->connect_timeout_ms == -1 ||
 	    (o->connect_timeout_ms >= 1 && o->connect_timeout_ms <= INT_MAX));
 	CHECK(o->idle_ms == -1 || (o->idle_ms >= 1 && o->idle_ms <= INT_MAX));
 	CHECK(o->disconnect_wait_ms == -1 ||
 	    (o->disconnect_wait_ms >= 0 && o->disconnect_wait_ms <= INT_MAX));
+	CHECK(o->max_time_ms == -1 ||
+	    (o->max_time_ms >= 1 && o->max_time_ms <= INT_MAX));
+	CHECK(o->settle_ms == -1 ||
+	    (o->settle_ms >= 1 && o->settle_ms <= INT_MAX));
 	CHECK(o->close_mode == CLOSE_GRACEFUL || o->close_mode == CLOSE_ABORT);
 	CHECK(o->verbose >= 0 && (size_t)o->verbose <= a->total);
 	if (o->probe) {
@@ -253,6 +262,7 @@ check_options(const struct options *o, const struct fuzz_args *a)
 		CHECK(o->idle_ms == -1);
 		CHECK(o->disconnect_wait_ms == -1);
 		CHECK(o->half_close);
+		CHECK(o->settle_ms == -1);
 	}
 }
 

@@ -30,6 +30,8 @@ ref_host_ok(const char *h, int family, bool numeric)
 	if (*h == '\0' || !host_chars(h))
 		return false;
 	fam = ref_family(h);
+	if (strpbrk(h, ":%") != NULL && fam != AF_INET6)
+		return false;
 	if (numeric && fam == AF_UNSPEC)
 		return false;
 	if (family == AF_INET && fam == AF_INET6)
@@ -42,7 +44,8 @@ ref_host_ok(const char *h, int family, bool numeric)
 /*
  * What tcpdial must make of the operands (edited in place): one target
  * "[v6]:port" or "host:port" with exactly one colon, or "host port"
- * where port has no colon and "[host]" loses its brackets.
+ * where "[host]" loses its brackets.  A host with ':' or '%' must be an
+ * IPv6 address; a port with a colon is a bad port.
  */
 static struct ref
 ref_operands(char *op1, char *op2, int family, bool numeric, bool conflict)
@@ -55,8 +58,6 @@ ref_operands(char *op1, char *op2, int family, bool numeric, bool conflict)
 	if (conflict)
 		return r;
 	if (op2 != NULL) {
-		if (strchr(op2, ':') != NULL)
-			return r;
 		host = op1;
 		port = op2;
 		len = strlen(host);

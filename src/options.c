@@ -5,9 +5,6 @@
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <ctype.h>
 #include <err.h>
 #include <getopt.h>
@@ -21,6 +18,8 @@
 enum {
 	OPT_CLOSE = 256,
 	OPT_NO_HALF,
+	OPT_SETTLE,
+	OPT_END,
 };
 
 /* Sorted by long name. */
@@ -31,21 +30,23 @@ static const struct option longopts[] = {
 	{ "disconnect-wait",	required_argument,	NULL,	'q' },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ "idle-timeout",	required_argument,	NULL,	'i' },
+	{ "max-time",		required_argument,	NULL,	'm' },
 	{ "no-half-close",	no_argument,		NULL,	OPT_NO_HALF },
 	{ "numeric",		no_argument,		NULL,	'n' },
 	{ "probe",		no_argument,		NULL,	'z' },
+	{ "settle",		required_argument,	NULL,	OPT_SETTLE },
 	{ "source",		required_argument,	NULL,	's' },
 	{ "source-port",	required_argument,	NULL,	'p' },
 	{ "verbose",		no_argument,		NULL,	'v' },
 	{ "version",		no_argument,		NULL,	'V' },
 	{ NULL,			0,			NULL,	0 },
 };
-static const char shortopts[] = ":46Chi:Nnp:q:s:Vvw:z";
+static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 
 static const char usage_text[] =
-"usage: tcpdial [-46ChNnVvz] [--close mode] [-i duration] [--no-half-close]\n"
-"\t[-p source_port] [-q duration] [-s source] [-w duration]\n"
-"\thost port | host:port\n";
+"usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]\n"
+"\t[-m duration] [-p source_port] [-q duration] [-s source]\n"
+"\t[--settle duration] [-w duration] host port | host:port\n";
 
 static const char help_text[] =
 "\n"
@@ -62,12 +63,16 @@ static const char help_text[] =
 "  -C, --crlf              send each LF read from stdin as CRLF\n"
 "  -i, --idle-timeout DURATION\n"
 "                          end the session after DURATION with no traffic\n"
+"  -m, --max-time DURATION\n"
+"                          bound the whole run, from start to exit\n"
 "  -N                      half-close on stdin EOF (the default; for nc)\n"
 "      --no-half-close     at stdin EOF send nothing; wait for the peer\n"
 "Close:\n"
 "      --close MODE        graceful (FIN, the default) or abort (RST)\n"
 "  -q, --disconnect-wait DURATION\n"
-"                          after our FIN, wait at most DURATION for the peer\n"
+"                          once stdin is done, wait at most DURATION for the\n"
+"                          disconnect to complete\n"
+"      --settle DURATION   after stdin's end, a peer silent this long is done\n"
 "Information:\n"
 "  -v, --verbose           narrate on stderr (twice: more detail)\n"
 "  -h, --help              print this help and exit\n"
@@ -116,15 +121,20 @@ reject_option(char **argv)
 	usage_error("unknown option: -\\x%02x", optopt & 0xff);
 }
 
-/* The option as the user spelled it, for messages: "-w" or "--close". */
+/*
+ * The option as the user spelled it, for messages: "-w" or "--close".
+ * With no longindex, the short form, or the long one if it has none.
+ */
 static const char *
 opt_name(int ch, int longindex)
 {
-	static char shortname[3] = "-?";
+	static char shortname[3] = "-?", longname[32];
+	int i;
 
+	for (i = 0; longindex < 0 && ch >= OPT_CLOSE && longopts[i].name; i++)
+		if (longopts[i].val == ch)
+			longindex = i;
 	if (longindex >= 0) {
-		static char longname[32];
-
 		snprintf(longname, sizeof(longname), "--%s",
 		    longopts[longindex].name);
 		return longname;
@@ -133,15 +143,16 @@ opt_name(int ch, int longindex)
 	return shortname;
 }
 
+/* A DURATION in ms; for a limit, 0 means none and is stored as -1. */
 static long long
-get_duration(const char *name, const char *arg)
+get_duration(const char *name, const char *arg, bool limit)
 {
 	const char *errstr = NULL;
 	long long ms;
 
 	if (parse_duration(arg, &ms, &errstr) == -1)
 		usage_error("%s: %s: '%s'", name, errstr, arg);
-	return ms;
+	return limit && ms == 0 ? -1 : ms;
 }
 
 static void
@@ -158,40 +169,24 @@ get_port(const char *name, const char *arg, char *out)
 	port_string(port, out);
 }
 
-/* AF_INET or AF_INET6 for a numeric address, else AF_UNSPEC. */
-static int
-literal_family(const char *s)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-	char v6[INET6_ADDRSTRLEN + 1];
-	size_t n;
-
-	if (inet_pton(AF_INET, s, buf) == 1)
-		return AF_INET;
-	/* A scope ("fe80::1%eth0") is for getaddrinfo; inet_pton wants none. */
-	n = strcspn(s, "%");
-	if (n >= sizeof(v6))
-		return AF_UNSPEC;
-	memcpy(v6, s, n);
-	v6[n] = '\0';
-	if (inet_pton(AF_INET6, v6, buf) == 1)
-		return AF_INET6;
-	return AF_UNSPEC;
-}
-
-/* Reject what no resolver would take, before it gets the chance. */
+/*
+ * Reject what no resolver would take, before it gets the chance.  hint
+ * follows the message when the host has a colon: a target in the place
+ * of a host.
+ */
 static void
-check_host(const char *what, const char *host, const struct options *o)
+check_host(const char *what, const char *host, const char *hint,
+    const struct options *o)
 {
-	const char *p;
+	const char *errstr = NULL;
 	int fam;
 
-	if (*host == '\0')
-		usage_error("empty %s", what);
-	for (p = host; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr(".-_:%", *p) == NULL)
-			usage_error("invalid %s: '%s'", what, host);
-	fam = literal_family(host);
+	fam = parse_host(host, &errstr);
+	if (fam == -1 && *host == '\0')
+		usage_error("%s %s", errstr, what);
+	if (fam == -1)
+		usage_error("%s %s: '%s'%s", errstr, what, host,
+		    strchr(host, ':') != NULL ? hint : "");
 	if (o->numeric && fam == AF_UNSPEC)
 		usage_error("-n: %s is not a numeric address: '%s'", what,
 		    host);
@@ -202,61 +197,23 @@ check_host(const char *what, const char *host, const struct options *o)
 }
 
 /*
- * Split a HOST:PORT or [HOST]:PORT operand in place.  A bare IPv6
- * address has colons of its own, so it needs the brackets.
+ * Operands: HOST PORT, or one HOST:PORT / [IPV6]:PORT target.  A HOST
+ * with a colon must be an IPv6 address (tcpdial(1), SPEC 1).
  */
-static void
-split_target(char *arg, char **host, char **port)
-{
-	char *colon, *close;
-
-	if (arg[0] == '[') {
-		close = strchr(arg, ']');
-		if (close == NULL || close[1] != ':')
-			usage_error("invalid target: '%s' "
-			    "(want [address]:port)", arg);
-		*close = '\0';
-		*host = arg + 1;
-		*port = close + 2;
-		return;
-	}
-	colon = strchr(arg, ':');
-	if (colon == NULL)
-		usage_error("missing port: '%s' (want host port or host:port)",
-		    arg);
-	if (strchr(colon + 1, ':') != NULL)
-		usage_error("ambiguous target: '%s' (write an IPv6 address "
-		    "as [address]:port)", arg);
-	*colon = '\0';
-	*host = arg;
-	*port = colon + 1;
-}
-
-/* Operands: HOST PORT, or one HOST:PORT / [IPV6]:PORT target. */
 static void
 parse_operands(int argc, char **argv, struct options *o)
 {
+	const char *errstr = NULL, *hint = NULL;
 	char *host, *port;
-	size_t len;
 
 	if (argc == 0)
 		usage_error("missing host and port");
 	if (argc > 2)
 		usage_error("too many operands: '%s'", argv[2]);
-	if (argc == 2 && strchr(argv[1], ':') != NULL)
-		usage_error("too many operands: '%s'", argv[1]);
-	if (argc == 2) {
-		host = argv[0];
-		port = argv[1];
-		len = strlen(host);
-		/* Accept "[::1] 80" too: the brackets are not part of it. */
-		if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
-			host[len - 1] = '\0';
-			host++;
-		}
-	} else
-		split_target(argv[0], &host, &port);
-	check_host("host", host, o);
+	if (parse_target(argc, argv, &host, &port, &errstr, &hint) == -1)
+		usage_error("%s: '%s' (%s)", errstr, argv[0], hint);
+	check_host("host", host,
+	    " (a host:port target takes no separate port)", o);
 	get_port(NULL, port, o->port);
 	o->host = host;
 }
@@ -272,48 +229,58 @@ get_close_mode(const char *name, const char *arg)
 }
 
 /*
- * Options that cannot go together.  One flat block after parsing, so the
- * rules are all in one place.
+ * Options that cannot go together, as data: each pair is a usage error
+ * when both were given at all, whatever their values ("-z -i 0" too).
+ * -z moves no data, so it conflicts with every session option.
  */
+static const struct {
+	int a, b;
+} conflicts[] = {
+	{ '4', '6' },
+	{ 'z', 'C' },
+	{ 'z', 'i' },
+	{ 'z', 'q' },
+	{ 'z', OPT_NO_HALF },
+	{ 'z', OPT_SETTLE },
+};
+
 static void
-check_conflicts(const struct options *o, bool ipv4, bool ipv6)
+check_conflicts(const bool given[OPT_END])
 {
-	if (ipv4 && ipv6)
-		usage_error("-4 and -6 cannot be used together");
-	if (!o->probe)
-		return;
-	if (o->crlf)
-		usage_error("-z and -C cannot be used together");
-	if (o->idle_ms != -1)
-		usage_error("-z and -i cannot be used together");
-	if (o->disconnect_wait_ms != -1)
-		usage_error("-z and -q cannot be used together");
-	if (!o->half_close)
-		usage_error("-z and --no-half-close cannot be used together");
+	char a[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+		if (!given[conflicts[i].a] || !given[conflicts[i].b])
+			continue;
+		strlcpy(a, opt_name(conflicts[i].a, -1), sizeof(a));
+		usage_error("%s and %s cannot be used together", a,
+		    opt_name(conflicts[i].b, -1));
+	}
 }
 
+/* Print text and more on stdout and exit 0, or 11 if stdout took none. */
 static void
 print_and_exit(const char *text, const char *more)
 {
 	fputs(text, stdout);
 	fputs(more, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("write to stdout");
 		exit(TD_IO);
+	}
 	exit(TD_OK);
 }
 
 /* One option letter (or long-only value) into o; exits on bad values. */
 static void
-set_option(struct options *o, int ch, const char *name, bool *ipv4,
-    bool *ipv6)
+set_option(struct options *o, int ch, const char *name)
 {
 	switch (ch) {
 	case '4':
-		*ipv4 = true;
 		o->family = AF_INET;
 		break;
 	case '6':
-		*ipv6 = true;
 		o->family = AF_INET6;
 		break;
 	case 'C':
@@ -321,9 +288,10 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 		break;
 	case 'i':
 		/* 0 is no limit: an idle timer of 0 would let no byte by. */
-		o->idle_ms = get_duration(name, optarg);
-		if (o->idle_ms == 0)
-			o->idle_ms = -1;
+		o->idle_ms = get_duration(name, optarg, true);
+		break;
+	case 'm':
+		o->max_time_ms = get_duration(name, optarg, true);
 		break;
 	case 'N':
 		o->half_close = true;
@@ -335,7 +303,7 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 		get_port(name, optarg, o->source_port);
 		break;
 	case 'q':
-		o->disconnect_wait_ms = get_duration(name, optarg);
+		o->disconnect_wait_ms = get_duration(name, optarg, false);
 		break;
 	case 's':
 		o->source = optarg;
@@ -345,9 +313,7 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 		break;
 	case 'w':
 		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
-		o->connect_timeout_ms = get_duration(name, optarg);
-		if (o->connect_timeout_ms == 0)
-			o->connect_timeout_ms = -1;
+		o->connect_timeout_ms = get_duration(name, optarg, true);
 		break;
 	case 'z':
 		o->probe = true;
@@ -358,17 +324,21 @@ set_option(struct options *o, int ch, const char *name, bool *ipv4,
 	case OPT_NO_HALF:
 		o->half_close = false;
 		break;
+	case OPT_SETTLE:
+		o->settle_ms = get_duration(name, optarg, true);
+		break;
 	}
 }
 
 /*
  * Fill o from argv.  Returns only when every argument is valid; prints
- * help or version and exits 0, or reports a usage error and exits 2.
+ * help or version and exits 0 (11 when stdout takes neither), or reports
+ * a usage error and exits 2.
  */
 void
 options_parse(int argc, char **argv, struct options *o)
 {
-	bool ipv4 = false, ipv6 = false;
+	bool given[OPT_END] = { false };
 	int ch, longindex;
 
 	memset(o, 0, sizeof(*o));
@@ -394,10 +364,11 @@ options_parse(int argc, char **argv, struct options *o)
 			    argv[optind - 1]);
 		if (ch == '?')
 			reject_option(argv);
-		set_option(o, ch, opt_name(ch, longindex), &ipv4, &ipv6);
+		set_option(o, ch, opt_name(ch, longindex));
+		given[ch] = true;
 	}
-	check_conflicts(o, ipv4, ipv6);
+	check_conflicts(given);
 	if (o->source != NULL)
-		check_host("source address", o->source, o);
+		check_host("source address", o->source, "", o);
 	parse_operands(argc - optind, argv + optind, o);
 }

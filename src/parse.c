@@ -1,9 +1,12 @@
 /*
- * String to number: durations and ports.  Pure functions: no I/O, no
- * exit.  Each returns 0, or -1 with *errstr set to a short phrase that
+ * String to value: durations, ports and host names.  Pure functions: no
+ * I/O, no exit.  Each returns 0, or -1 with *errstr set to a short phrase that
  * the caller (options.c) puts in front of the offending argument.
  */
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <netdb.h>
 
 #include <ctype.h>
@@ -140,4 +143,95 @@ port_string(int port, char out[PORT_STRLEN])
 		*--p = (char)('0' + port % 10);
 	while ((port /= 10) > 0 && p > tmp);
 	memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* AF_INET or AF_INET6 for a numeric address, else AF_UNSPEC. */
+static int
+literal_family(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	char v6[INET6_ADDRSTRLEN + 1];
+	size_t n;
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	/* A scope ("fe80::1%eth0") is for getaddrinfo; inet_pton wants none. */
+	n = strcspn(s, "%");
+	if (n >= sizeof(v6))
+		return AF_UNSPEC;
+	memcpy(v6, s, n);
+	v6[n] = '\0';
+	if (inet_pton(AF_INET6, v6, buf) == 1)
+		return AF_INET6;
+	return AF_UNSPEC;
+}
+
+/*
+ * Check HOST: a name (letters, digits, '-', '_', '.', and bytes from 0x80
+ * up, which the resolver turns into an IDN name), an IPv4 address, or an
+ * IPv6 address with an optional %scope.  Only an IPv6 address may hold
+ * ':' or '%': "localhost:80" is a target, not a host.  Returns AF_INET or
+ * AF_INET6 for an address, AF_UNSPEC for a name, or -1 with *errstr set.
+ */
+int
+parse_host(const char *s, const char **errstr)
+{
+	const unsigned char *p;
+	int fam;
+
+	if (*s == '\0')
+		return *errstr = "empty", -1;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (!isalnum(*p) && *p < 0x80 && strchr(".-_:%", *p) == NULL)
+			return *errstr = "invalid", -1;
+	fam = literal_family(s);
+	if (fam != AF_INET6 && strpbrk(s, ":%") != NULL)
+		return *errstr = "invalid", -1;
+	return fam;
+}
+
+/*
+ * The operands (argc, 1 or 2) into *host and *port, edited in place:
+ * HOST PORT ("[::1] 80" loses its brackets), or one HOST:PORT or
+ * [HOST]:PORT target; a bare IPv6 address has colons of its own, so
+ * there it needs the brackets.  Returns 0, or -1 with *errstr set and
+ * *hint saying what was wanted.
+ */
+int
+parse_target(int argc, char **argv, char **host, char **port,
+    const char **errstr, const char **hint)
+{
+	char *arg = argv[0], *colon, *close;
+	size_t len = strlen(arg);
+
+	if (argc == 2) {
+		if (len >= 2 && arg[0] == '[' && arg[len - 1] == ']') {
+			arg[len - 1] = '\0';
+			arg++;
+		}
+		*host = arg;
+		*port = argv[1];
+		return 0;
+	}
+	if (arg[0] == '[') {
+		close = strchr(arg, ']');
+		*hint = "want [address]:port";
+		if (close == NULL || close[1] != ':')
+			return *errstr = "invalid target", -1;
+		*close = '\0';
+		*host = arg + 1;
+		*port = close + 2;
+		return 0;
+	}
+	colon = strchr(arg, ':');
+	*hint = "want host port or host:port";
+	if (colon == NULL)
+		return *errstr = "missing port", -1;
+	*hint = "write an IPv6 address as [address]:port";
+	if (strchr(colon + 1, ':') != NULL)
+		return *errstr = "ambiguous target", -1;
+	*colon = '\0';
+	*host = arg;
+	*port = colon + 1;
+	return 0;
 }

@@ -194,6 +194,9 @@ void		 options_parse(int, char **, struct options *);
 /* parse.c */
 int		 parse_duration(const char *, long long *, const char **);
 int		 parse_port(const char *, const char **);
+int		 parse_host(const char *, const char **);
+int		 parse_target(int, char **, char **, char **, const char **,
+		    const char **);
 void		 port_string(int, char [PORT_STRLEN]);
 
 /* relay.c */

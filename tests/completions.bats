@@ -150,8 +150,9 @@ offers_option_list() {
 	mapfile -t want < <(help_options)
 	offers_exactly "${want[@]}"
 	run -0 "$1" 'tcpdial -z -'
-	offers -4 -w --close
-	offers_none -C --crlf -i --idle-timeout --no-half-close -q --disconnect-wait
+	offers -4 -w --close -m --max-time
+	offers_none -C --crlf -i --idle-timeout --no-half-close -q \
+	    --disconnect-wait --settle
 	run -0 "$1" 'tcpdial -4 -'
 	offers_none -6
 }
@@ -203,6 +204,11 @@ offers_option_list() {
 	    tcpdial -w 2 --close abort -vp 4000 tcpdial-te
 	offers tcpdial-test-host
 	run -0 bash_complete full 'tcpdial -w 2 db ss' tcpdial -w 2 db ss
+	offers ssh
+	offers_none tcpdial-test-host
+	# -m and --settle take a value too, also at the end of a cluster.
+	run -0 bash_complete full 'tcpdial -vm 2 --settle 1 db ss' \
+	    tcpdial -vm 2 --settle 1 db ss
 	offers ssh
 	offers_none tcpdial-test-host
 	# host:port is the whole target: no port operand follows.  A bare
@@ -295,6 +301,9 @@ offers_option_list() {
 	run -0 fish_complete 'tcpdial tcpdial-te'
 	offers tcpdial-test-host
 	run -0 fish_complete 'tcpdial -w 2 --close abort db ss'
+	offers ssh
+	offers_none tcpdial-test-host
+	run -0 fish_complete 'tcpdial -vm 2 --settle 1 db ss'
 	offers ssh
 	offers_none tcpdial-test-host
 	run -0 fish_complete 'tcpdial db:ss'

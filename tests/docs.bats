@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 #
-# Options and docs move together (STYLE.md): tcpdial --help, man/tcpdial.1,
-# the bash, zsh and fish completions and src/exitcode.h must agree.  Each test
-# prints what is missing where, so a failure says what to fix.
+# Options and docs move together (the team's style guide): tcpdial --help,
+# man/tcpdial.1, the bash, zsh and fish completions and src/exitcode.h must
+# agree.  Each test prints what is missing where, so a failure says what to
+# fix.
 #
 # Needs: $TCPDIAL (the binary under test), $SRCDIR (the top source directory),
 # mandoc, man-db, bash-completion and fish.
@@ -241,8 +242,8 @@ zsh_options() {
 @test "man page: renders with mandoc -Tutf8 and man -l" {
 	run -0 --separate-stderr mandoc -Tutf8 "$MAN"
 	[[ -z $stderr ]] || { echo "mandoc: $stderr"; false; }
-	for section in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" EXAMPLES \
-	    "SEE ALSO" AUTHORS CAVEATS; do
+	for section in NAME SYNOPSIS DESCRIPTION "IMPLEMENTATION NOTES" \
+	    "EXIT STATUS" EXAMPLES "SEE ALSO" AUTHORS CAVEATS; do
 		grep -q "^$section\$" <<<"$(sed 's/.\x08//g' <<<"$output")" ||
 		    { echo "mandoc: no $section section"; false; }
 	done

@@ -1,4 +1,4 @@
-# format.awk: the parts of KNF (../shared/STYLE.md) a script can hold the
+# format.awk: the parts of KNF (the team's style guide) a script can hold the
 # line on, for `make format-check`: 80 columns with tabs at 8, tabs (not
 # spaces) for indentation, no trailing blanks.  Prints file:line: what,
 # and exits 1 if any.  (.clang-format approximates the rest of the style;

@@ -110,6 +110,30 @@ bad() {
 	bad "too many operands: 'extra'" 127.0.0.1 PORT extra
 }
 
+@test "operands: two operands are host and port, so the port is named" {
+	bad "invalid port: 'PORT:1'" 127.0.0.1 PORT:1
+}
+
+@test "operands: a host:port target followed by a port" {
+	bad "invalid host: 'localhost:PORT' (a host:port target takes no separate port)" \
+	    localhost:PORT PORT
+}
+
+@test "operands: a bracketed target followed by a port" {
+	bad "invalid host: '[::1]:PORT' (a host:port target takes no separate port)" \
+	    [::1]:PORT PORT
+}
+
+@test "host: a scope on a name" {
+	bad "invalid host: 'localhost%lo'" localhost%lo PORT
+}
+
+@test "host: a name that is not ASCII is for the resolver, not a usage error" {
+	run --separate-stderr "$TCPDIAL" -w 1 -z bücher.invalid 80 </dev/null
+	[ "$status" -ne 2 ]
+	[[ $stderr != *invalid\ host* ]]
+}
+
 @test "operands: bare IPv6 with a port is ambiguous" {
 	bad "ambiguous target: '::1:PORT' (write an IPv6 address as [address]:port)" \
 	    ::1:PORT
@@ -173,12 +197,48 @@ bad() {
 	bad "invalid source address: 'a/b'" -s a/b 127.0.0.1 PORT
 }
 
+@test "-s with a colon that is not IPv6" {
+	bad "invalid source address: 'localhost:1'" -s localhost:1 127.0.0.1 PORT
+}
+
 @test "-z with -C" {
 	bad "-z and -C cannot be used together" -z -C 127.0.0.1 PORT
 }
 
 @test "-z with -q" {
 	bad "-z and -q cannot be used together" -z -q 1 127.0.0.1 PORT
+}
+
+# -z conflicts with a session option given at all, whatever its value.
+@test "-z with -q 0" {
+	bad "-z and -q cannot be used together" -z -q 0 127.0.0.1 PORT
+}
+
+@test "-z with -i 0, long form" {
+	bad "-z and -i cannot be used together" --idle-timeout=0 -z 127.0.0.1 PORT
+}
+
+@test "-z with --no-half-close, even with -N after it" {
+	bad "-z and --no-half-close cannot be used together" \
+	    -z --no-half-close -N 127.0.0.1 PORT
+}
+
+@test "-z with --settle" {
+	bad "-z and --settle cannot be used together" -z --settle 500ms 127.0.0.1 PORT
+}
+
+@test "-m: junk" {
+	bad "-m: invalid duration: '5x'" -m 5x 127.0.0.1 PORT
+}
+
+@test "--settle: unknown unit, long form named as typed" {
+	bad "--settle: invalid duration: '1h'" --settle=1h 127.0.0.1 PORT
+}
+
+@test "-z with -m: -m bounds the probe" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -z -m 5 127.0.0.1 "$PORT" </dev/null
+	[ -z "$stderr" ]
 }
 
 @test "duration: leading zeros are not magnitude (-w 00000000002 is 2 s)" {
@@ -189,7 +249,7 @@ bad() {
 
 @test "--help and --version exit 0 on stdout" {
 	run -0 --separate-stderr "$TCPDIAL" --help
-	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--close mode] [-i duration] [--no-half-close]" ]
+	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]" ]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr "$TCPDIAL" -V
 	[[ "$output" =~ ^tcpdial\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
@@ -197,4 +257,11 @@ bad() {
 
 @test "--help into a closed stdout is an I/O error" {
 	run -11 bash -c '"$0" --help >&-' "$TCPDIAL"
+}
+
+@test "--help and -V into a full stdout say so and exit 11" {
+	run -11 --separate-stderr bash -c '"$0" --help >/dev/full' "$TCPDIAL"
+	[ "$stderr" = "tcpdial: write to stdout: No space left on device" ]
+	run -11 --separate-stderr bash -c '"$0" -V >/dev/full' "$TCPDIAL"
+	[ "$stderr" = "tcpdial: write to stdout: No space left on device" ]
 }

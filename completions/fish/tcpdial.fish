@@ -16,9 +16,9 @@ function __tcpdial_operands
             echo $tok
         else if test "$tok" = --
             set endopts 1
-        else if string match -qr -- '^--(close|idle-timeout|disconnect-wait|connect-timeout|source-port|source)$' $tok
+        else if string match -qr -- '^--(close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source)$' $tok
             set skip 1
-        else if string match -qr -- '^-[^-ipqsw]*[ipqsw]$' $tok
+        else if string match -qr -- '^-[^-impqsw]*[impqsw]$' $tok
             # A short option cluster that ends in a value-taking letter.
             set skip 1
         end
@@ -63,7 +63,7 @@ complete -c tcpdial -f
 
 # -z moves no data, so it and the session options exclude each other.
 set -l probe '__fish_seen_argument -s z -l probe'
-set -l session '__fish_seen_argument -s C -l crlf -s i -l idle-timeout -l no-half-close -s q -l disconnect-wait'
+set -l session '__fish_seen_argument -s C -l crlf -s i -l idle-timeout -l no-half-close -s q -l disconnect-wait -l settle'
 
 complete -c tcpdial -s 4 -n 'not __fish_seen_argument -s 6' -d 'Use IPv4 addresses only'
 complete -c tcpdial -s 6 -n 'not __fish_seen_argument -s 4' -d 'Use IPv6 addresses only'
@@ -71,11 +71,13 @@ complete -c tcpdial -s C -l crlf -n "not $probe" -d 'Send each LF read from stdi
 complete -c tcpdial -l close -x -a 'graceful\t"FIN handshake (the default)" abort\t"RST, discarding unsent data"' -d 'How to end the connection'
 complete -c tcpdial -s h -l help -d 'Print help and exit'
 complete -c tcpdial -s i -l idle-timeout -x -n "not $probe" -d 'End the session after DURATION with no traffic'
+complete -c tcpdial -s m -l max-time -x -d 'Bound the whole run, from start to exit'
 complete -c tcpdial -s N -d 'Half-close on stdin EOF (the default; for nc)'
 complete -c tcpdial -s n -l numeric -d 'Host is a numeric address; never resolve names'
 complete -c tcpdial -l no-half-close -n "not $probe" -d 'At stdin EOF send nothing; wait for the peer'
 complete -c tcpdial -s p -l source-port -x -a '(__tcpdial_services)' -d 'Bind the local end to PORT (SO_REUSEADDR)'
-complete -c tcpdial -s q -l disconnect-wait -x -n "not $probe" -d 'After our FIN, wait at most DURATION for the peer'
+complete -c tcpdial -s q -l disconnect-wait -x -n "not $probe" -d 'Once stdin is done, wait at most DURATION for the disconnect to complete'
+complete -c tcpdial -l settle -x -n "not $probe" -d "After stdin's end, a peer silent this long is done"
 complete -c tcpdial -s s -l source -x -a '(__fish_print_addresses)' -d 'Bind the local end to ADDR'
 complete -c tcpdial -s V -l version -d 'Print the version and exit'
 complete -c tcpdial -s v -l verbose -d 'Narrate on stderr (twice: more detail)'
