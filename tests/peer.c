@@ -328,7 +328,7 @@ parse_actions(struct opts *o, int argc, char *argv[])
 		o->acts[o->nacts].kind = (enum act)k;
 		o->acts[o->nacts].arg = 0;
 		if (k == A_SEND || k == A_READ || k == A_SLEEP ||
-		    k == A_NOFIN) {
+		    k == A_NOFIN || k == A_ACCEPTLOOP) {
 			if (++i == argc)
 				usage();
 			o->acts[o->nacts].arg = number(actnames[k], argv[i], 0,
@@ -618,18 +618,19 @@ act_await(struct peer *p)
 }
 
 /*
- * acceptloop: accept, read to the client's FIN or RST, close; again until
- * the alarm.  Waiting for the client's end first leaves TIME_WAIT on the
- * client's side, where a graceful client closes first.
+ * acceptloop N: N times accept, read to the client's FIN or RST, close.
+ * The count, not the alarm, ends it: a slow machine (valgrind, ASan) takes
+ * longer, never fails for it.  Waiting for the client's end first leaves
+ * TIME_WAIT on the client's side, where a graceful client closes first.
  */
 static int
-act_acceptloop(struct peer *p)
+act_acceptloop(struct peer *p, long long n)
 {
 	static unsigned char buf[IOBUFSZ];
 
-	while (!timedout) {
+	while (n-- > 0) {
 		if (act_accept(p) == -1)
-			return timedout ? 0 : -1;
+			return -1;
 		while (conn_read(p, buf, sizeof(buf)) > 0)
 			;
 		close(p->cfd);
@@ -686,7 +687,7 @@ run_action(struct peer *p, const struct action *a)
 	case A_AWAIT:
 		return act_await(p);
 	case A_ACCEPTLOOP:
-		return act_acceptloop(p);
+		return act_acceptloop(p, a->arg);
 	case A_CLOSE:
 		close(p->cfd);
 		p->cfd = -1;
