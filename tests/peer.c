@@ -37,14 +37,14 @@
 enum act {
 	A_ACCEPT, A_ECHO, A_SINK, A_SLOWSINK, A_SEND, A_READ, A_SLEEP,
 	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN, A_AWAIT,
-	A_ACCEPTLOOP
+	A_ACCEPTLOOP, A_MARK
 };
 
 /* In enum act order; send, read and sleep take a number. */
 static const char *const actnames[] = {
 	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
 	"fin", "rst", "close", "fullbacklog", "nofin", "await",
-	"acceptloop"
+	"acceptloop", "mark"
 };
 #define NACTNAMES	(sizeof(actnames) / sizeof(actnames[0]))
 
@@ -96,6 +96,7 @@ usage(void)
 	    "[-R rcvbuf] [-x] action ...\n"
 	    "       peer gen N\n"
 	    "       peer feed N cmd [arg ...]\n"
+	    "       peer stall cmd [arg ...]\n"
 	    "       peer freeport [-6]\n");
 	exit(2);
 }
@@ -224,6 +225,40 @@ feed_main(int argc, char *argv[])
 	close(sv[1]);
 	gen_write(sv[0], n);
 	shutdown(sv[0], SHUT_WR);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	close(sv[0]);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/*
+ * stall: run cmd with stdout a UNIX stream socket that nobody reads.  Its
+ * buffer is small and fixed (net.core.wmem_default), where a pipe that
+ * tcpdial splices into holds an unknown amount (up to a frag per slot).
+ */
+static int
+stall_main(int argc, char *argv[])
+{
+	int sv[2], status;
+	pid_t pid;
+
+	if (argc < 3)
+		usage();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		err(1, "socketpair");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], STDOUT_FILENO) == -1)
+			err(1, "dup2");
+		execvp(argv[2], argv + 2);
+		err(127, "%s", argv[2]);
+	}
+	close(sv[1]);
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			err(1, "waitpid");
@@ -657,7 +692,8 @@ run_action(struct peer *p, const struct action *a)
 	const char *name = actnames[a->kind];
 
 	if (a->kind != A_ACCEPT && a->kind != A_SLEEP &&
-	    a->kind != A_FULLBACKLOG && a->kind != A_ACCEPTLOOP && p->cfd == -1)
+	    a->kind != A_FULLBACKLOG && a->kind != A_ACCEPTLOOP &&
+	    a->kind != A_MARK && p->cfd == -1)
 		return fail(p, name, "no connection");
 	switch (a->kind) {
 	case A_ACCEPT:
@@ -688,6 +724,10 @@ run_action(struct peer *p, const struct action *a)
 		return act_await(p);
 	case A_ACCEPTLOOP:
 		return act_acceptloop(p, a->arg);
+	case A_MARK:
+		if (printf("mark\n") < 0 || fflush(stdout) == EOF)
+			return fail(p, name, NULL);
+		return 0;
 	case A_CLOSE:
 		close(p->cfd);
 		p->cfd = -1;
@@ -851,6 +891,8 @@ main(int argc, char *argv[])
 		return gen_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "stall") == 0)
+		return stall_main(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "fillpipe") == 0)
 		return fillpipe();
 	if (argc >= 2 && strcmp(argv[1], "freeport") == 0) {
