@@ -274,7 +274,8 @@ bg_tcpdial() {
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"
 	wait_for "the peer to see FIN" grep -q 'closing' "$BATS_TEST_TMPDIR/err"
-	sleep 0.2
+	# The peer acknowledged our FIN and sends none: FIN_WAIT_2.
+	wait_for "our FIN acknowledged" in_state fin-wait-2 "$PORT"
 	kill -0 "$pid"	# still waiting for the peer's FIN
 	t0=$(now_ms)
 	kill -INT "$pid"

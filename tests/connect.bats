@@ -68,12 +68,29 @@ timeout_case() {
 	timeout_case 2 2000 2300
 }
 
-@test "-w 0 is no deadline: it connects (-i 0 likewise: no idle limit)" {
-	start_peer -t 10 accept send 10 sleep 300 send 10 close
-	run -0 bash -c 'set -o pipefail; "$TCPDIAL" -w 0 -i 0 127.0.0.1 "$1" < <(exec sleep 3 2>&-) | wc -c' _ "$PORT"
+# -w 0 means no deadline.  On plain loopback a connect takes microseconds,
+# so a -w 0 read as "0 ms" could pass there; here the first SYN is dropped
+# (iptables' recent match remembers it) and only its retransmit, about 1 s
+# later (the initial RTO), is let through.  -i 0 likewise: no idle limit
+# across the peer's 300 ms pause.
+@test "-w 0 is no deadline: it outlasts a dropped first SYN (-i 0 likewise)" {
+	need_root
+	make_netns
+	PEER_NS=$NS start_peer -t 20 accept send 10 sleep 300 send 10 close
+	in_ns iptables -A INPUT -p tcp --syn --dport "$PORT" \
+	    -m recent --name synseen --rcheck -j ACCEPT
+	in_ns iptables -A INPUT -p tcp --syn --dport "$PORT" \
+	    -m recent --name synseen --set -j DROP
+	t0=$(now_ms)
+	run -0 bash -c 'set -o pipefail; ip netns exec "$2" "$TCPDIAL" -w 0 -i 0 \
+	    127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c' _ "$PORT" "$NS"
 	[ "$output" -eq 20 ]
+	# The first SYN was dropped: the connect waited for the retransmit.
+	elapsed_ok "$t0" 900 60000
+	[ "$(in_ns iptables -L INPUT -v -x -n | awk '/DROP/ { print $1 }')" = 1 ]
 	finish_peer
 	[ "$(report sent)" = 20 ]
+	[ "$(report accepts)" = 1 ]
 }
 
 @test "-v names the attempt and both ends" {

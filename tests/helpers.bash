@@ -189,3 +189,24 @@ teardown() {
 	    ip netns del "$NS" 2>/dev/null
 	return 0
 }
+
+# in_state STATE PORT: our side of a connection to PORT is in TCP state
+# STATE (ss(8) names: last-ack, fin-wait-2, ...), in the test's namespace
+# when it made one.
+in_state() {
+	local ns=()
+	[ -n "${NS:-}" ] && ns=(ip netns exec "$NS")
+	[ -n "$("${ns[@]}" ss -Htn state "$1" "dport = :$2")" ]
+}
+
+# send_full PORT: our socket to PORT takes no more data.  poll(2) calls a
+# TCP socket writable only while its free send space (tb - w in ss -m) is
+# at least half of what it holds queued (w); with the peer's window shut,
+# no ACK frees any, so the state lasts.
+send_full() {
+	local ns=() m
+	[ -n "${NS:-}" ] && ns=(ip netns exec "$NS")
+	m=$("${ns[@]}" ss -Htnm state established "dport = :$1" |
+	    sed -n 's/.*,tb\([0-9]*\),.*,w\([0-9]*\),.*/\1 \2/p' | head -n 1)
+	[ -n "$m" ] && set -- $m && [ $((2 * ($1 - $2))) -lt "$2" ]
+}

@@ -37,14 +37,14 @@
 enum act {
 	A_ACCEPT, A_ECHO, A_SINK, A_SLOWSINK, A_SEND, A_READ, A_SLEEP,
 	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN, A_AWAIT,
-	A_ACCEPTLOOP, A_SENDTOFIN
+	A_ACCEPTLOOP, A_MARK, A_SENDTOFIN
 };
 
 /* In enum act order; send, read and sleep take a number. */
 static const char *const actnames[] = {
 	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
 	"fin", "rst", "close", "fullbacklog", "nofin", "await",
-	"acceptloop", "sendtofin"
+	"acceptloop", "mark", "sendtofin"
 };
 #define NACTNAMES	(sizeof(actnames) / sizeof(actnames[0]))
 
@@ -96,6 +96,7 @@ usage(void)
 	    "[-R rcvbuf] [-x] action ...\n"
 	    "       peer gen N\n"
 	    "       peer feed N cmd [arg ...]\n"
+	    "       peer stall cmd [arg ...]\n"
 	    "       peer freeport [-6]\n");
 	exit(2);
 }
@@ -233,6 +234,40 @@ feed_main(int argc, char *argv[])
 	return WEXITSTATUS(status);
 }
 
+/*
+ * stall: run cmd with stdout a UNIX stream socket that nobody reads.  Its
+ * buffer is small and fixed (net.core.wmem_default), where a pipe that
+ * tcpdial splices into holds an unknown amount (up to a frag per slot).
+ */
+static int
+stall_main(int argc, char *argv[])
+{
+	int sv[2], status;
+	pid_t pid;
+
+	if (argc < 3)
+		usage();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		err(1, "socketpair");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], STDOUT_FILENO) == -1)
+			err(1, "dup2");
+		execvp(argv[2], argv + 2);
+		err(127, "%s", argv[2]);
+	}
+	close(sv[1]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	close(sv[0]);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 static int
 parse_addr(const char *s, int port, struct sockaddr_storage *ss,
     socklen_t *len)
@@ -328,7 +363,7 @@ parse_actions(struct opts *o, int argc, char *argv[])
 		o->acts[o->nacts].kind = (enum act)k;
 		o->acts[o->nacts].arg = 0;
 		if (k == A_SEND || k == A_READ || k == A_SLEEP ||
-		    k == A_NOFIN || k == A_SENDTOFIN) {
+		    k == A_NOFIN || k == A_ACCEPTLOOP || k == A_SENDTOFIN) {
 			if (++i == argc)
 				usage();
 			o->acts[o->nacts].arg = number(actnames[k], argv[i], 0,
@@ -643,18 +678,19 @@ act_await(struct peer *p)
 }
 
 /*
- * acceptloop: accept, read to the client's FIN or RST, close; again until
- * the alarm.  Waiting for the client's end first leaves TIME_WAIT on the
- * client's side, where a graceful client closes first.
+ * acceptloop N: N times accept, read to the client's FIN or RST, close.
+ * The count, not the alarm, ends it: a slow machine (valgrind, ASan) takes
+ * longer, never fails for it.  Waiting for the client's end first leaves
+ * TIME_WAIT on the client's side, where a graceful client closes first.
  */
 static int
-act_acceptloop(struct peer *p)
+act_acceptloop(struct peer *p, long long n)
 {
 	static unsigned char buf[IOBUFSZ];
 
-	while (!timedout) {
+	while (n-- > 0) {
 		if (act_accept(p) == -1)
-			return timedout ? 0 : -1;
+			return -1;
 		while (conn_read(p, buf, sizeof(buf)) > 0)
 			;
 		close(p->cfd);
@@ -681,7 +717,8 @@ run_action(struct peer *p, const struct action *a)
 	const char *name = actnames[a->kind];
 
 	if (a->kind != A_ACCEPT && a->kind != A_SLEEP &&
-	    a->kind != A_FULLBACKLOG && a->kind != A_ACCEPTLOOP && p->cfd == -1)
+	    a->kind != A_FULLBACKLOG && a->kind != A_ACCEPTLOOP &&
+	    a->kind != A_MARK && p->cfd == -1)
 		return fail(p, name, "no connection");
 	switch (a->kind) {
 	case A_ACCEPT:
@@ -711,7 +748,11 @@ run_action(struct peer *p, const struct action *a)
 	case A_AWAIT:
 		return act_await(p);
 	case A_ACCEPTLOOP:
-		return act_acceptloop(p);
+		return act_acceptloop(p, a->arg);
+	case A_MARK:
+		if (printf("mark\n") < 0 || fflush(stdout) == EOF)
+			return fail(p, name, NULL);
+		return 0;
 	case A_SENDTOFIN:
 		return act_sendtofin(p, a->arg);
 	case A_CLOSE:
@@ -877,6 +918,8 @@ main(int argc, char *argv[])
 		return gen_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "stall") == 0)
+		return stall_main(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "fillpipe") == 0)
 		return fillpipe();
 	if (argc >= 2 && strcmp(argv[1], "freeport") == 0) {

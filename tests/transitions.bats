@@ -32,7 +32,8 @@ load helpers
 	    < <(exec 3>&-; exec sleep 10 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	wait_for "the peer's FIN" grep -q 'closed its side' "$BATS_TEST_TMPDIR/err"
-	sleep 0.2
+	# Our FIN is out and its ACK dropped: we wait in LAST_ACK.
+	wait_for "our FIN sent" in_state last-ack "$PORT"
 	kill -0 "$pid"	# still waiting for the ACK
 	t0=$(now_ms)
 	kill -TERM "$pid"
@@ -62,41 +63,66 @@ load helpers
 	[[ "${stderr_lines[-1]}" =~ ^tcpdial:\ sent\ 0\ bytes,\ received\ 1000\ bytes\ in\ [0-9.]+\ s\;\ the\ peer\ reset\ it\ \(RST\)$ ]]
 }
 
-# Catches: stdio_nonblock() skipped (a blocking stdout).
+# Catches: a blocking stdout.  stdio_nonblock() skipped alone is not one:
+# the pipe path splices with SPLICE_F_NONBLOCK, so it takes that flag
+# dropped as well (a stdout that is a pipe, as here, never uses write()).
 @test "a stalled stdout reader does not stall the upload" {
-	# 300000 bytes: more than the stdout pipe and tcpdial's buffer take,
-	# so a blocking write to stdout would hang until the reader wakes.
-	start_peer -t 10 accept send 300000 read 5 close
-	"$TCPDIAL" 127.0.0.1 "$PORT" \
-	    < <(exec 3>&-; sleep 0.5; printf hello; exec sleep 5 2>&-) \
-	    > >(exec 3>&-; sleep 3; exec cat >/dev/null) 3>&- &
+	# stdout is a pipe filled full before tcpdial starts (peer fillpipe)
+	# that we hold open and never read.  The 300000 bytes the peer sends
+	# are more than tcpdial's 128 KiB buffer takes; the TCP buffers hold
+	# the rest.  Once the peer has sent them all (its "mark"), a blocking
+	# write to stdout would keep tcpdial from reading the "hello" that
+	# stdin brings only then.
+	local in=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out
+	start_peer -t 10 accept send 300000 mark read 5 close
+	mkfifo "$in" "$out"
+	exec 7<>"$out"
+	"$PEER" fillpipe >"$out"
+	"$TCPDIAL" 127.0.0.1 "$PORT" <"$in" >"$out" 3>&- 6>&- 7<&- &
 	pid=$!
+	exec 6>"$in"
+	wait_for "the peer to send it all" grep -qx mark \
+	    "$BATS_TEST_TMPDIR/port.$peer_n"
 	t0=$(now_ms)
+	printf hello >&6
 	WAIT_MS=2000 wait_for "the peer to read hello" test -f "$REPORT"
 	elapsed_ok "$t0" 0 1500
 	[ "$(report received)" = 5 ]
 	[ -z "$(report error)" ]
 	kill "$pid" 2>/dev/null || true
+	exec 6>&- 7<&-
 }
 
-# Catches: fill_crlf() forgetting a CR read at the end of one read().
+# split_crlf: "a\r", then, once the peer has acknowledged it (so tcpdial
+# read it alone), "\nb\n", through tcpdial -C.
+split_crlf() {
+	set -o pipefail
+	{
+		printf 'a\r'
+		wait_for "a\\r sent" acked_over "$PORT" 1 || exit 1
+		printf '\nb\n'
+	} | "$TCPDIAL" -C 127.0.0.1 "$PORT"
+}
+
 @test "-C: a CR at the end of one read and its LF in the next stay CRLF" {
 	start_peer -t 10 accept sink
-	run -0 bash -c '{ printf "a\r"; sleep 0.3; printf "\nb\n"; } |
-	    "$TCPDIAL" -C 127.0.0.1 "$1"' _ "$PORT"
+	run -0 split_crlf
 	finish_peer
 	[ "$(report received_sha256)" = "$(printf 'a\r\nb\r\n' | sha)" ]
 }
 
-# Catches: on_signal() keeping the unsent stdin bytes (r.up) after the first
-# signal, so the FIN point, and -q with it, waits for a peer that reads.
+# Catches: -q started only once the unsent stdin bytes (r.up) are gone
+# (with on_signal() keeping them after the first signal), so that it waits
+# for a peer that reads.
 @test "SIGTERM, the peer reads nothing: -q counts from the signal" {
 	start_peer -t 10 accept sleep 3000 sink
 	"$TCPDIAL" -v -q 500ms 127.0.0.1 "$PORT" < <(exec 3>&-; exec "$PEER" gen 100000000000) \
 	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
-	sleep 0.3	# the socket buffers and tcpdial's are full by now
+	# The peer's window is shut and our send buffer full: from here on
+	# tcpdial's own buffer fills from stdin and stays full.
+	wait_for "our send buffer to fill" send_full "$PORT"
 	t0=$(now_ms)
 	kill -TERM "$pid"
 	wait_status "$pid"
