@@ -71,8 +71,8 @@ settled(const struct options *o, const struct session *s,
     const struct relay *r, long long now)
 {
 	return o->settle_ms != -1 && r->at_fin_point &&
-	    !buf_has_data(&r->down) && now - r->quiet_since_ms >= o->settle_ms &&
-	    hangup_sent_all(s->fd);
+	    !buf_has_data(&r->down) &&
+	    now - r->quiet_since_ms >= o->settle_ms && hangup_sent_all(s->fd);
 }
 
 /* A deadline ended the session with code, unless a signal had already. */

@@ -139,7 +139,7 @@ struct relay {
 	int end_code;		/* code to end with once stdout is flushed */
 	int signals_seen;
 	long long last_move_ms;	/* for -i */
-	long long quiet_since_ms; /* --settle: stdin's end or the last byte in */
+	long long quiet_since_ms; /* --settle: stdin's end, last byte in */
 	long long flush_deadline; /* how long the last flush may wait */
 };
 
@@ -171,8 +171,8 @@ void		 deadline_stdin_done(const struct options *, struct session *,
 		    struct relay *);
 int		 deadline_expired(const struct options *, struct session *,
 		    struct relay *);
-int		 deadline_poll_ms(const struct options *, const struct session *,
-		    const struct relay *);
+int		 deadline_poll_ms(const struct options *,
+		    const struct session *, const struct relay *);
 
 /* dial.c */
 int		 dial(const struct options *, struct session *);

@@ -123,7 +123,7 @@ slow_link() {
 	elapsed_ok "$t0" 1000 1300
 	[ "$status" -eq 9 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
-	    "tcpdial: 127.0.0.1 port $PORT: no traffic for 1000 ms (idle timeout)" ]
+	    "tcpdial: 127.0.0.1 port $PORT: no traffic for 1000 ms (idle timeout): the peer sent nothing" ]
 	prefix_ok "$BATS_TEST_TMPDIR/out"
 }
 

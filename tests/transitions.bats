@@ -5,41 +5,48 @@
 
 load helpers
 
-# Catches: wait_disconnect() returning true at once.
-@test "-q 1, the peer never acknowledges our FIN: exit 10, disconnect not complete" {
-	need_root
-	make_netns
-	# The peer closes first; the only pure ACK it sends is the one for
-	# our FIN, and that one is dropped: we stay in LAST_ACK.
-	PEER_NS=$NS start_peer -t 10 accept fin sink
-	in_ns iptables -A INPUT -p tcp --sport "$PORT" --tcp-flags ALL ACK -j DROP
-	t0=$(now_ms)
-	run -10 --separate-stderr in_ns "$TCPDIAL" -v -q 1 127.0.0.1 "$PORT" \
-	    < <(exec sleep 5 2>&-)
-	elapsed_ok "$t0" 1000 1300
-	[[ "$stderr" == *"tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms"* ]]
-	[[ "${stderr_lines[-1]}" == *"; disconnect not complete" ]]
-}
-
-# Catches: wait_disconnect() not ending on a signal.
-@test "SIGTERM while waiting for the ACK of our FIN: exit 143 at once, not at -q" {
+# lastack_session ARGS...: in a namespace, a peer that closes first and
+# whose ACK of our FIN is dropped (its only pure ACK), so that our FIN
+# leaves us in LAST_ACK; tcpdial -v ARGS with stdin a held fifo, in the
+# background (TD_PID), until the peer's FIN is in.
+lastack_session() {
 	need_root
 	make_netns
 	PEER_NS=$NS start_peer -t 20 accept fin sink
 	in_ns iptables -A INPUT -p tcp --sport "$PORT" --tcp-flags ALL ACK -j DROP
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 5<>"$BATS_TEST_TMPDIR/in"
 	# ip netns exec, not in_ns: $! must be tcpdial itself (ip execs it).
-	ip netns exec "$NS" "$TCPDIAL" -v -q 5 127.0.0.1 "$PORT" \
-	    < <(exec 3>&-; exec sleep 10 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
-	pid=$!
+	ip netns exec "$NS" "$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	TD_PID=$!
 	wait_for "the peer's FIN" grep -q 'closed its side' "$BATS_TEST_TMPDIR/err"
-	# Our FIN is out and its ACK dropped: we wait in LAST_ACK.
-	wait_for "our FIN sent" in_state last-ack "$PORT"
-	kill -0 "$pid"	# still waiting for the ACK
+}
+
+# Catches: wait_disconnect() returning true at once.
+@test "-q 1, the peer never acknowledges our FIN: exit 10, disconnect not complete" {
+	lastack_session -q 1
 	t0=$(now_ms)
-	kill -TERM "$pid"
-	wait_status "$pid"
-	elapsed_ok "$t0" 0 500
+	# stdin's end: our FIN goes out, and -q starts.
+	exec 5>&-
+	wait_status "$TD_PID"
+	elapsed_ok "$t0" 1000 1300
+	[ "$status" -eq 10 ]
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
+	    "$BATS_TEST_TMPDIR/err"
+	[[ "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" == *"; disconnect not complete" ]]
+}
+
+# Catches: wait_disconnect() not ending at a signal's grace.
+@test "SIGTERM, our FIN never acknowledged: exit 143 after the 1 s grace" {
+	lastack_session
+	t0=$(now_ms)
+	kill -TERM "$TD_PID"
+	wait_status "$TD_PID"
+	exec 5>&-
+	elapsed_ok "$t0" 1000 1500
 	[ "$status" -eq 143 ]
+	grep -q "closing" "$BATS_TEST_TMPDIR/err"
 }
 
 # Catches: finish_graceful() not sending the FIN --no-half-close held back.
