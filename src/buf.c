@@ -6,6 +6,7 @@
  * direction has data and has room, so one state machine serves all.
  */
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -42,7 +43,15 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf)
 	b->prev_cr = false;
 	b->moved = 0;
 	b->mover = MOVER_COPY;
-	if (crlf || fstat(stdio, &st) == -1)
+	b->stdio_sock = false;
+	if (fstat(stdio, &st) == -1)
+		return;
+	/*
+	 * A socket as stdin or stdout is shared with whoever passed it:
+	 * not reopened non-blocking (stdio.c), so each call says so itself.
+	 */
+	b->stdio_sock = S_ISSOCK(st.st_mode);
+	if (crlf)
 		return;
 	if (S_ISFIFO(st.st_mode))
 		b->mover = MOVER_SPLICE;
@@ -84,6 +93,15 @@ buf_discard(struct buf *b)
 	b->pending = false;
 }
 
+/* read(2) from the source, never blocking on a shared socket. */
+static ssize_t
+source_read(const struct buf *b, void *to, size_t len)
+{
+	if (b->stdio_sock && b->in != b->sock)
+		return recv(b->in, to, len, MSG_DONTWAIT);
+	return read(b->in, to, len);
+}
+
 /*
  * Read from the source, turning each bare LF into CRLF.  The bytes are
  * read into the back half of the free room and expanded forward, so the
@@ -98,7 +116,7 @@ fill_crlf(struct buf *b)
 	ssize_t n;
 	char c;
 
-	n = read(b->in, src, max);
+	n = source_read(b, src, max);
 	for (i = 0; n > 0 && i < (size_t)n; i++) {
 		c = src[i];
 		if (c == '\n' && !b->prev_cr)
@@ -119,7 +137,7 @@ fill(struct buf *b)
 {
 	ssize_t n;
 
-	n = read(b->in, b->data + b->off + b->len, room(b));
+	n = source_read(b, b->data + b->off + b->len, room(b));
 	if (n > 0)
 		b->len += (size_t)n;
 	return n;
@@ -131,7 +149,11 @@ drain(struct buf *b)
 {
 	ssize_t n;
 
-	n = write(b->out, b->data + b->off, b->len);
+	if (b->stdio_sock && b->out != b->sock)
+		n = send(b->out, b->data + b->off, b->len,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		n = write(b->out, b->data + b->off, b->len);
 	if (n > 0) {
 		b->off += (size_t)n;
 		b->len -= (size_t)n;

@@ -10,13 +10,33 @@
 /* While --settle waits for our bytes to be acknowledged. */
 #define SETTLE_STEP_MS 10
 
+/*
+ * Start the relay's clocks.  The last flush of a failed ending gets no
+ * time of its own unless -i or a signal's grace gives it some (see
+ * deadline_flush()).
+ */
 void
-deadline_init(const struct options *o, const struct session *s,
-    struct relay *r)
+deadline_init(const struct options *o, struct relay *r)
 {
 	r->last_move_ms = o->idle_ms != -1 ? clock_now_ms() : 0;
 	r->quiet_since_ms = NO_DEADLINE;
-	r->flush_deadline = s->max_deadline;
+	r->flush_deadline = NO_DEADLINE;
+}
+
+/*
+ * How long the last flush of stdout may wait, for an ending with code:
+ * a success waits as long as stdout takes (within -m), since exit 0
+ * must mean every byte written; a failure waits for what its ending
+ * allowed (-i: one more idle period, a signal: its grace), else not.
+ */
+long long
+deadline_flush(const struct session *s, const struct relay *r, int code)
+{
+	if (code == TD_OK)
+		return s->max_deadline;
+	if (r->flush_deadline == NO_DEADLINE)
+		return clock_now_ms();
+	return clock_earliest(r->flush_deadline, s->max_deadline);
 }
 
 /* Some byte moved, either way (-i). */

@@ -93,20 +93,25 @@ static int
 disconnect_state(int fd)
 {
 	struct tcp_info ti;
-	socklen_t len = sizeof(int);
-	int err = 0;
+	socklen_t len = sizeof(ti);
+	int err = 0, done;
 
+	/*
+	 * The state first, the error second: a reset between the two reads
+	 * leaves CLOSE with its error pending, never CLOSE without one.
+	 */
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		ti.tcpi_state = 0;
+	/* Both FINs done leaves the socket CLOSE (its TIME_WAIT moves on). */
+	done = ti.tcpi_state == TCP_CLOSE || ti.tcpi_state == TCP_TIME_WAIT;
+	len = sizeof(err);
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
 	    err != 0) {
 		/* A reset in CLOSE_WAIT is recorded as EPIPE (tcp_reset). */
 		errno = err == EPIPE ? ECONNRESET : err;
 		return -1;
 	}
-	len = sizeof(ti);
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
-		return 0;
-	/* Both FINs done leaves the socket CLOSE (its TIME_WAIT moves on). */
-	return ti.tcpi_state == TCP_CLOSE || ti.tcpi_state == TCP_TIME_WAIT;
+	return done;
 }
 
 /*
@@ -153,6 +158,8 @@ close_abort(const struct options *o, struct session *s)
 
 	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {
 		report_fail("set SO_LINGER on %s (no RST sent)", dial_peer(s));
+		/* A plain close: unread data would make it an RST after all. */
+		drain_queue(s->fd);
 		close(s->fd);
 		s->how = END_CUT;
 		return -1;
@@ -231,9 +238,11 @@ finish_graceful(const struct options *o, struct session *s, int code)
 		close_abort(o, s);
 		return TD_SIGNAL_BASE + sig_first();
 	}
-	if (sig_count() > 0)
+	if (sig_count() > 0) {
+		/* The grace ran out, as in the relay (deadline.c). */
+		report_disconnect_late(o, s);
 		code = TD_SIGNAL_BASE + sig_first();
-	else if (clock_expired(s->max_deadline)) {
+	} else if (clock_expired(s->max_deadline)) {
 		report_max_time(o, s);
 		code = TD_IDLE;
 	} else if (code == TD_OK) {

@@ -210,6 +210,8 @@ transition(const struct options *o, struct session *s, struct relay *r)
 	if (s->how == END_PEER_RESET || s->how == END_LOST) {
 		if (buf_has_data(&r->down))
 			return GO_ON;
+		if (r->end_code != TD_OK)
+			return r->end_code;
 		return s->how == END_LOST ? TD_LOST : TD_RESET;
 	}
 	/* The peer's FIN and all before it written: stdout's end too. */
@@ -241,17 +243,18 @@ transition(const struct options *o, struct session *s, struct relay *r)
  * once.  Returns GO_ON, or the code to end with.
  */
 static int
-on_signal(const struct options *o, struct session *s, struct relay *r)
+relay_signal(const struct options *o, struct session *s, struct relay *r)
 {
 	r->end_code = TD_SIGNAL_BASE + sig_first();
+	/* The grace bounds the last flush of stdout, too. */
+	hangup_grace(o, s);
+	r->flush_deadline = s->disconnect_deadline;
 	if (sig_count() > 1 || o->close_mode == CLOSE_ABORT) {
 		s->how = END_ABORT;
 		return r->end_code;
 	}
 	report_verbose(o, 1, "signal %d: closing (again to reset)",
 	    sig_first());
-	hangup_grace(o, s);
-	r->flush_deadline = s->disconnect_deadline;
 	r->stdin_done = true;
 	buf_discard(&r->up);
 	return GO_ON;
@@ -267,7 +270,7 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 
 	if (sig_count() != r->signals_seen) {
 		r->signals_seen = sig_count();
-		if ((code = on_signal(o, s, r)) != GO_ON)
+		if ((code = relay_signal(o, s, r)) != GO_ON)
 			return code;
 	}
 	if ((code = transition(o, s, r)) != GO_ON ||
@@ -290,37 +293,42 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 
 /*
  * Write out what the copy path still holds for stdout, before any
- * ending: bytes received are never dropped.  Waits for stdout until
- * r->flush_deadline or a further signal.  Returns code, or TD_IO when
- * stdout failed and nothing else had.
+ * ending: bytes received are never dropped unnoticed.  Waits for stdout
+ * until deadline_flush() or a further signal.  Returns code; when bytes
+ * stay unwritten, or stdout fails, a success becomes TD_IO (or 128+n
+ * for the signal that broke the wait).
  */
 static int
-flush_down(struct relay *r, int code)
+flush_down(struct session *s, struct relay *r, int code)
 {
 	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	long long deadline = deadline_flush(s, r, code);
 	struct timespec ts;
 	int seen = sig_count();
 
-	while (!r->stdout_failed && r->down.mover == MOVER_COPY &&
-	    buf_has_data(&r->down)) {
+	if (r->stdout_failed || r->down.mover != MOVER_COPY)
+		return code;
+	while (buf_has_data(&r->down)) {
 		if (buf_step(&r->down, false) != -1)
 			continue;
 		if (!would_block()) {
 			report_fail("write to stdout");
 			return code == TD_OK ? TD_IO : code;
 		}
-		if (clock_expired(r->flush_deadline) || sig_count() != seen)
+		if (clock_expired(deadline) || sig_count() != seen)
 			break;
-		ppoll(&pfd, 1, clock_timespec(clock_poll_ms(r->flush_deadline,
+		ppoll(&pfd, 1, clock_timespec(clock_poll_ms(deadline,
 		    NO_DEADLINE), &ts), sig_pollmask());
 	}
-	if (!r->stdout_failed && buf_has_data(&r->down) &&
-	    r->down.mover == MOVER_COPY)
-		report_unwritten(r->down.len);
-	return code;
+	if (!buf_has_data(&r->down))
+		return code;
+	report_unwritten(r->down.len);
+	if (code != TD_OK)
+		return code;
+	return sig_count() != seen ? TD_SIGNAL_BASE + sig_first() : TD_IO;
 }
 
-/* Fresh relay state; the buffers' bytes are left untouched (no RSS). */
+/* Fresh relay state; the buffers' bytes are left untouched. */
 static void
 relay_init(const struct options *o, struct session *s, struct relay *r)
 {
@@ -331,7 +339,7 @@ relay_init(const struct options *o, struct session *s, struct relay *r)
 	r->signals_seen = 0;
 	buf_init(&r->up, STDIN_FILENO, s->fd, s->fd, o->crlf);
 	buf_init(&r->down, s->fd, STDOUT_FILENO, s->fd, false);
-	deadline_init(o, s, r);
+	deadline_init(o, r);
 }
 
 /*
@@ -342,7 +350,8 @@ relay_init(const struct options *o, struct session *s, struct relay *r)
 int
 relay_run(const struct options *o, struct session *s)
 {
-	struct relay r;
+	/* Static storage: 256 KiB of buffers, not on the stack. */
+	static struct relay r;
 	int code;
 
 	relay_init(o, s, &r);
@@ -350,5 +359,5 @@ relay_run(const struct options *o, struct session *s)
 	    "by %s", buf_mover_name(&r.up), buf_mover_name(&r.down));
 	while ((code = relay_turn(o, s, &r)) == GO_ON)
 		;
-	return flush_down(&r, code);
+	return flush_down(s, &r, code);
 }

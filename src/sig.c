@@ -10,7 +10,6 @@
  */
 #include <signal.h>
 #include <stddef.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tcpdial.h"
@@ -29,16 +28,6 @@ static volatile sig_atomic_t signal_count;
 static volatile long long last_ms;
 static sigset_t poll_mask;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	/* clock_gettime is async-signal-safe (signal-safety(7)). */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 on_signal(int signo)
 {
@@ -46,7 +35,8 @@ on_signal(int signo)
 
 	if (!holding)
 		_exit(TD_SIGNAL_BASE + signo);
-	now = now_ms();
+	/* clock_gettime is async-signal-safe (signal-safety(7)). */
+	now = clock_now_ms();
 	if (signo == last_signo && now - last_ms < SIG_TWIN_MS)
 		return;
 	last_signo = signo;
@@ -56,20 +46,30 @@ on_signal(int signo)
 	signal_count++;
 }
 
-/* Install the handlers: until sig_hold(), a signal ends tcpdial at once. */
+/*
+ * Install the handlers: until sig_hold(), a signal ends tcpdial at once.
+ * A SIGHUP ignored by whoever started us (nohup(1)) stays ignored.
+ */
 void
 sig_init(void)
 {
-	struct sigaction sa = { 0 };
+	struct sigaction sa = { 0 }, old;
 	size_t i;
 
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGXFSZ, &sa, NULL);
 	sa.sa_handler = on_signal;
+	/* One handler at a time: they share the count and the first. */
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		sigaddset(&sa.sa_mask, ending[i]);
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++) {
+		if (ending[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
 		sigaction(ending[i], &sa, NULL);
+	}
 }
 
 /*

@@ -83,6 +83,7 @@ struct buf {
 	enum mover mover;
 	bool pending;		/* zero-copy: bytes wait for the sink */
 	bool crlf;		/* -C: each bare LF read becomes CRLF */
+	bool stdio_sock;	/* the stdio end is a socket: MSG_DONTWAIT */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	unsigned long long moved;	/* bytes through any step */
 };
@@ -163,8 +164,9 @@ bool		 clock_expired(long long);
 long long	 clock_earliest(long long, long long);
 
 /* deadline.c */
-void		 deadline_init(const struct options *, const struct session *,
-		    struct relay *);
+void		 deadline_init(const struct options *, struct relay *);
+long long	 deadline_flush(const struct session *, const struct relay *,
+		    int);
 void		 deadline_moved(const struct options *, struct relay *);
 void		 deadline_heard(const struct options *, struct relay *);
 void		 deadline_stdin_done(const struct options *, struct session *,

@@ -271,7 +271,8 @@ bg_tcpdial() {
 
 @test "SIGINT twice: the first sends FIN, the second resets at once (exit 130)" {
 	start_peer -t 20 accept sink sleep 10000
-	"$TCPDIAL" -v 127.0.0.1 "$PORT" < <(exec sleep 20 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	# -q 30: the first signal's grace outlasts the test's own steps.
+	"$TCPDIAL" -v -q 30 127.0.0.1 "$PORT" < <(exec sleep 20 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"

@@ -140,12 +140,20 @@ instrument_cost() {	# instrument_cost: sets START_SLACK_MS and IDLE_RSS_KIB
 	read -r START_SLACK_MS IDLE_RSS_KIB <"$cache"
 }
 
-# elapsed_ok T0 MIN_MS MAX_MS: the time since T0 is within the bounds.
+# Scheduling on a loaded machine: bash, the pipeline and tcpdial are
+# forked and exec'd inside the measured time, and a 2-core machine with
+# a CPU hog beside the suite took 30 ms more than a 300 ms margin there.
+SCHED_SLACK_MS=${SCHED_SLACK_MS:-200}
+
+# elapsed_ok T0 MIN_MS MAX_MS: the time since T0 is within the bounds
+# (MAX_MS plus the scheduling slack and an instrumented start-up).
 elapsed_ok() {
 	local took=$(($(now_ms) - $1))
 	instrument_cost
-	echo "took $took ms (bound $2..$3 ms + start-up $START_SLACK_MS ms)" >&3
-	[ "$took" -ge "$2" ] && [ "$took" -le $(($3 + START_SLACK_MS)) ]
+	echo "took $took ms (bound $2..$3 ms + start-up $START_SLACK_MS ms" \
+	    "+ scheduling $SCHED_SLACK_MS ms)" >&3
+	[ "$took" -ge "$2" ] &&
+	    [ "$took" -le $(($3 + START_SLACK_MS + SCHED_SLACK_MS)) ]
 }
 
 # rss_ok KIB LIMIT_KIB: a peak RSS is within the limit.

@@ -175,14 +175,15 @@ echo_through() {
 
 @test "EINTR and EAGAIN injected into every third I/O call: nothing lost" {
 	# strace fails one call in three (from the second on) with the
-	# error: read, write, splice and sendfile, and for EINTR ppoll too
+	# error: read, write, recv and send (a socket as stdin or stdout),
+	# splice and sendfile, and for EINTR ppoll too
 	# (ppoll never says EAGAIN).  Every mover must retry and deliver the
 	# same bytes, exit 0.  The binary itself, not a wrapper.  An ASan
 	# build's runtime (and ld.so, for its several libraries) read(2)
 	# files before main without retrying EINTR: there only the calls the
 	# relay alone makes are failed, so the copy path (socket) drops out;
 	# and LeakSanitizer cannot work under ptrace.
-	local err kind calls rw=read,write, kinds="pipe file socket"
+	local err kind calls rw=read,write,recvfrom,sendto, kinds="pipe file socket"
 	local n=$((8 << 20)) want
 	if ldd "$TCPDIAL_BIN" | grep -q libasan; then
 		rw=

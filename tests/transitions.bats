@@ -37,16 +37,19 @@ lastack_session() {
 	[[ "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" == *"; disconnect not complete" ]]
 }
 
-# Catches: wait_disconnect() not ending at a signal's grace.
+# Catches: wait_disconnect() not cutting its wait to a signal's grace.
 @test "SIGTERM, our FIN never acknowledged: exit 143 after the 1 s grace" {
 	lastack_session
+	# stdin's end: our FIN goes out; hangup waits for its ACK.
+	exec 5>&-
+	wait_for "our FIN sent" in_state last-ack "$PORT"
 	t0=$(now_ms)
 	kill -TERM "$TD_PID"
 	wait_status "$TD_PID"
-	exec 5>&-
 	elapsed_ok "$t0" 1000 1500
 	[ "$status" -eq 143 ]
-	grep -q "closing" "$BATS_TEST_TMPDIR/err"
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
+	    "$BATS_TEST_TMPDIR/err"
 }
 
 # Catches: finish_graceful() not sending the FIN --no-half-close held back.
