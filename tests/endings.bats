@@ -432,11 +432,12 @@ lost_session() {
 	[ "$(report accepts)" = 1 ]
 }
 
-# recv_held PORT: our socket to PORT holds over 100000 unread bytes: the
-# relay stopped reading it (its buffer for stdout is full).
-recv_held() {
-	ss -Htn state established "dport = :$1" |
-	    awk '{ exit !($1 > 100000) }'
+# stdout_stalled PID: tcpdial PID waits for stdout to take bytes and
+# no longer reads the connection (its buffer for stdout is full), as
+# strace sees the relay's ppoll(2): the socket's slot off, stdout's on.
+stdout_stalled() {
+	timeout 0.5 strace -qq -p "$1" -e trace=ppoll 2>&1 |
+	    grep -q '{fd=-1}, {fd=1, events=POLLOUT}'
 }
 
 @test "a stalled stdout holds no ending past its bound: exit 143, bytes named" {
@@ -444,10 +445,11 @@ recv_held() {
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	exec 5<>"$BATS_TEST_TMPDIR/in"
 	# stdout: a socket nobody reads, so tcpdial copies and holds bytes.
-	"$PEER" stall "$TCPDIAL" --close abort 127.0.0.1 "$PORT" \
+	"$PEER" stall "$TCPDIAL_BIN" --close abort 127.0.0.1 "$PORT" \
 	    <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	local stall=$!
-	wait_for "stdout stalled" recv_held "$PORT"
+	wait_for "tcpdial" pgrep -P "$stall"
+	wait_for "stdout stalled" stdout_stalled "$(pgrep -P "$stall")"
 	t0=$(now_ms)
 	pkill -TERM -P "$stall"
 	wait_status "$stall"
