@@ -314,13 +314,15 @@ term_then_expiry() {
 }
 
 @test "-v summary: bytes each way, duration, who closed first" {
-	start_peer -t 10 accept read 3 send 5 close
+	# sink: the peer answers only after our FIN, so ours is first.
+	start_peer -t 10 accept read 3 sink send 5 close
 	run -0 --separate-stderr bash -c 'printf abc | "$TCPDIAL" -v 127.0.0.1 "$1"' _ "$PORT"
 	[[ "${stderr_lines[-1]}" =~ ^tcpdial:\ sent\ 3\ bytes,\ received\ 5\ bytes\ in\ [0-9]+\.[0-9]{3}\ s\;\ closed\ with\ FIN,\ we\ closed\ first\;\ disconnect\ complete$ ]]
 }
 
 @test "-v summary when the peer closed first" {
 	start_peer -t 10 accept send 5 close
-	run -0 --separate-stderr bash -c '"$TCPDIAL" -v 127.0.0.1 "$1" < <(exec sleep 5 2>&-)' _ "$PORT"
+	# stdin ends a second later: the peer's FIN came first (SPEC 4).
+	run -0 --separate-stderr bash -c '"$TCPDIAL" -v 127.0.0.1 "$1" < <(exec sleep 1 2>&-)' _ "$PORT"
 	[[ "${stderr_lines[-1]}" == *"closed with FIN, the peer closed first; disconnect complete" ]]
 }

@@ -238,10 +238,14 @@ feed_main(int argc, char *argv[])
  * stall: run cmd with stdout a UNIX stream socket that nobody reads.  Its
  * buffer is small and fixed (net.core.wmem_default), where a pipe that
  * tcpdial splices into holds an unknown amount (up to a frag per slot).
+ * It is filled full before cmd starts, so that cmd can write nothing at
+ * all to it: a partly full socket takes writes that poll(2) would not
+ * announce (POLLOUT comes only below a quarter of its buffer).
  */
 static int
 stall_main(int argc, char *argv[])
 {
+	static const char fill[4096];
 	int sv[2], status;
 	pid_t pid;
 
@@ -249,6 +253,8 @@ stall_main(int argc, char *argv[])
 		usage();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		err(1, "socketpair");
+	while (send(sv[1], fill, sizeof(fill), MSG_DONTWAIT) > 0)
+		;
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
