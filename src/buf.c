@@ -240,7 +240,5 @@ buf_socket_failed(const struct buf *b, bool from_source)
 		return (from_source ? b->in : b->out) == b->sock;
 	if (errno == EPIPE)
 		return b->out == b->sock;
-	return errno == ECONNRESET || errno == ETIMEDOUT ||
-	    errno == ENOTCONN || errno == EHOSTUNREACH ||
-	    errno == ENETUNREACH;
+	return exitcode_session(errno) != -1;
 }

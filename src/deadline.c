@@ -39,20 +39,18 @@ deadline_flush(const struct session *s, const struct relay *r, int code)
 	return clock_earliest(r->flush_deadline, s->max_deadline);
 }
 
-/* Some byte moved, either way (-i). */
+/*
+ * Some byte moved, either way (-i); heard: some came from the peer,
+ * which after stdin's end means it is not quiet yet (--settle).
+ */
 void
-deadline_moved(const struct options *o, struct relay *r)
+deadline_moved(const struct options *o, struct relay *r, bool heard)
 {
-	if (o->idle_ms != -1)
-		r->last_move_ms = clock_now_ms();
-}
+	long long now = clock_now_ms();
 
-/* A byte came from the peer after stdin's end (--settle). */
-void
-deadline_heard(const struct options *o, struct relay *r)
-{
-	if (o->settle_ms != -1 && r->stdin_ended)
-		r->quiet_since_ms = clock_now_ms();
+	r->last_move_ms = now;
+	if (heard && o->settle_ms != -1 && r->stdin_ended)
+		r->quiet_since_ms = now;
 }
 
 /*

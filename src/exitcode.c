@@ -57,3 +57,27 @@ exitcode_connect(int err)
 		return TD_FAILURE;
 	}
 }
+
+/*
+ * The exit code for errno err met on the connected socket: the peer's
+ * reset (EPIPE and ENOTCONN are what is left of one whose ECONNRESET an
+ * earlier call consumed), a lost connection (the retransmissions timed
+ * out, the path became unreachable), or -1 when err is no failure of
+ * the connection.
+ */
+int
+exitcode_session(int err)
+{
+	switch (err) {
+	case ECONNRESET:
+	case EPIPE:
+	case ENOTCONN:
+		return TD_RESET;
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return TD_LOST;
+	default:
+		return -1;
+	}
+}

@@ -148,11 +148,12 @@ wait_disconnect(const struct options *o, struct session *s)
 
 /*
  * RST: SO_LINGER {1, 0} makes close() discard unsent data and reset.
- * Returns 0, or -1 when SO_LINGER could not be set: then the close was
- * a plain one, and no RST is claimed.
+ * Returns code, or TD_FAILURE when SO_LINGER could not be set and
+ * nothing else had failed: then the close was a plain one, and no RST
+ * is claimed.
  */
 static int
-close_abort(const struct options *o, struct session *s)
+close_abort(const struct options *o, struct session *s, int code)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
@@ -162,12 +163,12 @@ close_abort(const struct options *o, struct session *s)
 		drain_queue(s->fd);
 		close(s->fd);
 		s->how = END_CUT;
-		return -1;
+		return code == TD_OK ? TD_FAILURE : code;
 	}
 	close(s->fd);
 	s->how = END_ABORT;
 	report_verbose(o, 2, "sent RST to %s", dial_peer(s));
-	return 0;
+	return code;
 }
 
 /* FIN if not sent yet, read the queue dry, close. */
@@ -180,18 +181,13 @@ close_graceful(const struct options *o, struct session *s)
 	close(s->fd);
 }
 
-/*
- * Close now, as --close says: RST for abort, else a graceful close.
- * Returns code, or TD_FAILURE when the RST asked for could not be sent
- * and nothing else had failed.
- */
+/* Close now, as --close says.  Returns code, as close_abort(). */
 static int
 hangup_close(const struct options *o, struct session *s, int code)
 {
-	if (o->close_mode != CLOSE_ABORT)
-		close_graceful(o, s);
-	else if (close_abort(o, s) == -1 && code == TD_OK)
-		return TD_FAILURE;
+	if (o->close_mode == CLOSE_ABORT)
+		return close_abort(o, s, code);
+	close_graceful(o, s);
 	return code;
 }
 
@@ -199,15 +195,13 @@ hangup_close(const struct options *o, struct session *s, int code)
 static int
 disconnect_failed(struct session *s, int code)
 {
-	int lost = errno != ECONNRESET;
+	int failed = exitcode_session(errno) == TD_LOST ? TD_LOST : TD_RESET;
 
 	/* Not a disconnect: what we sent last may never have come. */
-	s->how = lost ? END_LOST : END_PEER_RESET;
+	s->how = failed == TD_LOST ? END_LOST : END_PEER_RESET;
 	report_broken(s, "disconnect from");
 	close(s->fd);
-	if (code > TD_SIGNAL_BASE)
-		return code;
-	return lost ? TD_LOST : TD_RESET;
+	return code > TD_SIGNAL_BASE ? code : failed;
 }
 
 /*
@@ -234,10 +228,8 @@ finish_graceful(const struct options *o, struct session *s, int code)
 		close_graceful(o, s);
 		return code;
 	}
-	if (sig_count() > 1) {
-		close_abort(o, s);
-		return TD_SIGNAL_BASE + sig_first();
-	}
+	if (sig_count() > 1)
+		return close_abort(o, s, TD_SIGNAL_BASE + sig_first());
 	if (sig_count() > 0) {
 		/* The grace ran out, as in the relay (deadline.c). */
 		report_disconnect_late(o, s);
@@ -266,8 +258,7 @@ hangup_end(const struct options *o, struct session *s, int code)
 		close(s->fd);
 		break;
 	case END_ABORT:
-		if (close_abort(o, s) == -1 && code == TD_OK)
-			code = TD_FAILURE;
+		code = close_abort(o, s, code);
 		break;
 	case END_GRACEFUL:
 		code = finish_graceful(o, s, code);

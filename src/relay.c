@@ -40,7 +40,8 @@ connection_failed(struct relay *r, struct session *s, const char *op)
 	 */
 	if (errno == EPIPE)
 		errno = ECONNRESET;
-	s->how = errno == ECONNRESET ? END_PEER_RESET : END_LOST;
+	s->how = exitcode_session(errno) == TD_LOST ? END_LOST :
+	    END_PEER_RESET;
 	report_broken(s, op);
 	r->peer_done = true;
 	r->stdin_done = true;
@@ -102,10 +103,8 @@ move_down(const struct options *o, struct session *s, struct relay *r,
 	ssize_t n;
 
 	n = buf_step(&r->down, from_source);
-	if (n > 0 && buf_read_source(&r->down, from_source)) {
+	if (n > 0 && buf_read_source(&r->down, from_source))
 		s->bytes_in += (unsigned long long)n;
-		deadline_heard(o, r);
-	}
 	if (n == 0 && buf_read_source(&r->down, from_source))
 		peer_fin(o, s, r);
 	if (n != -1 || would_block())
@@ -134,7 +133,7 @@ static int
 move_bytes(const struct options *o, struct session *s, struct relay *r,
     const struct pollfd *pfd)
 {
-	unsigned long long before = s->bytes_in + s->bytes_out;
+	unsigned long long in = s->bytes_in, out = s->bytes_out;
 	size_t up = r->up.len, down = r->down.len;
 	int code = GO_ON;
 
@@ -147,9 +146,10 @@ move_bytes(const struct options *o, struct session *s, struct relay *r,
 		code = move_down(o, s, r, true);
 	if (code == GO_ON && ready(pfd, SLOT_STDOUT))
 		code = move_down(o, s, r, false);
-	if (s->bytes_in + s->bytes_out != before || r->up.len != up ||
-	    r->down.len != down)
-		deadline_moved(o, r);
+	/* Only -i and --settle look at the clock: no read without them. */
+	if ((o->idle_ms != -1 || o->settle_ms != -1) && (s->bytes_in != in ||
+	    s->bytes_out != out || r->up.len != up || r->down.len != down))
+		deadline_moved(o, r, s->bytes_in != in);
 	return code;
 }
 

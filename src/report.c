@@ -3,7 +3,6 @@
  * failure line, the -v narration and the end-of-session summary.
  */
 #include <err.h>
-#include <errno.h>
 #include <stdarg.h>
 
 #include "tcpdial.h"
@@ -44,17 +43,16 @@ report_disconnect_late(const struct options *o, struct session *s)
 }
 
 /*
- * The connection failed under op ("read from", ...), errno saying how:
- * ECONNRESET is the peer's reset; anything else (ETIMEDOUT, EHOSTUNREACH,
- * ENETUNREACH) means it was lost, and the line says so.
+ * The connection failed under op ("read from", ...), errno saying why
+ * and s->how how: a lost connection (END_LOST) says so in the line.
  */
 void
 report_broken(struct session *s, const char *op)
 {
-	if (errno == ECONNRESET)
-		report_fail("%s %s", op, dial_peer(s));
-	else
+	if (s->how == END_LOST)
 		report_fail("%s %s: connection lost", op, dial_peer(s));
+	else
+		report_fail("%s %s", op, dial_peer(s));
 }
 
 /* -i ran out; the line says which side stalled. */

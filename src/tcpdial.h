@@ -167,8 +167,7 @@ long long	 clock_earliest(long long, long long);
 void		 deadline_init(const struct options *, struct relay *);
 long long	 deadline_flush(const struct session *, const struct relay *,
 		    int);
-void		 deadline_moved(const struct options *, struct relay *);
-void		 deadline_heard(const struct options *, struct relay *);
+void		 deadline_moved(const struct options *, struct relay *, bool);
 void		 deadline_stdin_done(const struct options *, struct session *,
 		    struct relay *);
 int		 deadline_expired(const struct options *, struct session *,
@@ -183,6 +182,7 @@ const char	*dial_peer(struct session *);
 /* exitcode.c */
 const char	*exitcode_meaning(int);
 int		 exitcode_connect(int);
+int		 exitcode_session(int);
 
 /* hangup.c */
 int		 hangup_fin(const struct options *, struct session *);

@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <sha2.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,50 @@ gen_main(int argc, char *argv[])
 }
 
 /*
+ * Run cmd with fd target (0 or 1) one end of a new UNIX stream socket
+ * pair, filled full first when full; the other end is returned in
+ * *ours.  Returns the child's pid.
+ */
+static pid_t
+spawn_on_socket(int target, bool full, char **cmd, int *ours)
+{
+	static const char fill[4096];
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		err(1, "socketpair");
+	while (full && send(sv[1], fill, sizeof(fill), MSG_DONTWAIT) > 0)
+		;
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], target) == -1)
+			err(1, "dup2");
+		execvp(cmd[0], cmd);
+		err(127, "%s", cmd[0]);
+	}
+	close(sv[1]);
+	*ours = sv[0];
+	return pid;
+}
+
+/* Wait for pid: its status as a shell gives it (128+sig if killed). */
+static int
+reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/*
  * feed N CMD...: run CMD with stdin a UNIX stream socket that carries the
  * first N bytes of the stream, then EOF; exit as CMD did.  A socket is
  * neither a pipe nor a regular file: tcpdial reads it by plain copy.
@@ -205,33 +250,18 @@ static int
 feed_main(int argc, char *argv[])
 {
 	long long n;
-	int sv[2], status;
 	pid_t pid;
+	int fd, st;
 
 	if (argc < 4)
 		usage();
 	n = number("feed", argv[2], 0, LLONG_MAX);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
-		err(1, "socketpair");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(sv[1], STDIN_FILENO) == -1)
-			err(1, "dup2");
-		execvp(argv[3], argv + 3);
-		err(127, "%s", argv[3]);
-	}
-	close(sv[1]);
-	gen_write(sv[0], n);
-	shutdown(sv[0], SHUT_WR);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			err(1, "waitpid");
-	close(sv[0]);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	pid = spawn_on_socket(STDIN_FILENO, false, argv + 3, &fd);
+	gen_write(fd, n);
+	shutdown(fd, SHUT_WR);
+	st = reap(pid);
+	close(fd);
+	return st;
 }
 
 /*
@@ -245,33 +275,15 @@ feed_main(int argc, char *argv[])
 static int
 stall_main(int argc, char *argv[])
 {
-	static const char fill[4096];
-	int sv[2], status;
 	pid_t pid;
+	int fd, st;
 
 	if (argc < 3)
 		usage();
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
-		err(1, "socketpair");
-	while (send(sv[1], fill, sizeof(fill), MSG_DONTWAIT) > 0)
-		;
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(sv[1], STDOUT_FILENO) == -1)
-			err(1, "dup2");
-		execvp(argv[2], argv + 2);
-		err(127, "%s", argv[2]);
-	}
-	close(sv[1]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			err(1, "waitpid");
-	close(sv[0]);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	pid = spawn_on_socket(STDOUT_FILENO, true, argv + 2, &fd);
+	st = reap(pid);
+	close(fd);
+	return st;
 }
 
 static int
