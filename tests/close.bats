@@ -18,12 +18,19 @@ load helpers
 	# The peer only stopped sending (SPEC 4): stdin, a pipe, may still
 	# have bytes for it.  endings.bats has the rest of this rule.
 	start_peer -t 10 accept send 100000 fin sink
-	t0=$(now_ms)
-	run -0 --separate-stderr bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 2 2>&-) | sha' _ "$PORT"
-	elapsed_ok "$t0" 2000 30000
-	[ -z "$stderr" ]
+	hold_stdin
+	bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" <"$2/in" 2>"$2/err" |
+	    sha >"$2/sha"' _ "$PORT" "$BATS_TEST_TMPDIR" 3>&- 5>&- &
+	local pid=$!
+	# The peer's FIN is in (our socket in CLOSE_WAIT); tcpdial waits on.
+	wait_for "the peer's FIN" in_state close-wait "$PORT"
+	kill -0 "$pid"
+	release_stdin
+	wait_status "$pid"
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 	finish_peer
-	[ "$output" = "$(report sent_sha256)" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/sha")" = "$(report sent_sha256)" ]
 	[ "$(report client_end)" = FIN ]
 }
 
@@ -272,7 +279,9 @@ bg_tcpdial() {
 @test "SIGINT twice: the first sends FIN, the second resets at once (exit 130)" {
 	start_peer -t 20 accept sink sleep 10000
 	# -q 30: the first signal's grace outlasts the test's own steps.
-	"$TCPDIAL" -v -q 30 127.0.0.1 "$PORT" < <(exec sleep 20 2>&-) 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	hold_stdin
+	"$TCPDIAL" -v -q 30 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"
@@ -281,11 +290,13 @@ bg_tcpdial() {
 	wait_for "our FIN acknowledged" in_state fin-wait-2 "$PORT"
 	kill -0 "$pid"	# still waiting for the peer's FIN
 	# The same signal within 100 ms counts once (SPEC 4): a person's
-	# second Ctrl-C comes later than that.
+	# second Ctrl-C comes later than that.  The window is time itself,
+	# so this one wait is on the clock.
 	sleep 0.3
 	t0=$(now_ms)
 	kill -INT "$pid"
 	wait_status "$pid"
+	release_stdin
 	elapsed_ok "$t0" 0 500
 	[ "$status" -eq 130 ]
 	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
@@ -322,7 +333,14 @@ term_then_expiry() {
 
 @test "-v summary when the peer closed first" {
 	start_peer -t 10 accept send 5 close
-	# stdin ends a second later: the peer's FIN came first (SPEC 4).
-	run -0 --separate-stderr bash -c '"$TCPDIAL" -v 127.0.0.1 "$1" < <(exec sleep 1 2>&-)' _ "$PORT"
-	[[ "${stderr_lines[-1]}" == *"closed with FIN, the peer closed first; disconnect complete" ]]
+	hold_stdin
+	"$TCPDIAL" -v 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	pid=$!
+	# stdin ends once the peer's FIN is in (SPEC 4: it did not end it).
+	wait_for "the peer's FIN" grep -q 'closed its side' "$BATS_TEST_TMPDIR/err"
+	release_stdin
+	wait_status "$pid"
+	[ "$status" -eq 0 ]
+	[[ "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" == *"closed with FIN, the peer closed first; disconnect complete" ]]
 }

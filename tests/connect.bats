@@ -83,7 +83,7 @@ timeout_case() {
 	    -m recent --name synseen --set -j DROP
 	t0=$(now_ms)
 	run -0 bash -c 'set -o pipefail; ip netns exec "$2" "$TCPDIAL" -w 0 -i 0 \
-	    127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c' _ "$PORT" "$NS"
+	    127.0.0.1 "$1" </dev/null | wc -c' _ "$PORT" "$NS"
 	[ "$output" -eq 20 ]
 	# The first SYN was dropped: the connect waited for the retransmit.
 	elapsed_ok "$t0" 900 60000

@@ -45,8 +45,7 @@ upload_after_peer_fin() {	# upload_after_peer_fin KIND
 
 @test "peer FIN, stdin still open: stdout ends at once, stdin goes on" {
 	start_peer -t 60 accept send 100000 fin sink
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	# tcpdial's own status goes to a file ($! is the pipeline's end);
 	# the shell that waits for it lets go of the pipe first.
 	bash -c '"$TCPDIAL" 127.0.0.1 "$2" <"$1/in" & echo $! >"$1/pid"
@@ -58,7 +57,7 @@ upload_after_peer_fin() {	# upload_after_peer_fin KIND
 	wait_for "stdout's end" test -s "$BATS_TEST_TMPDIR/sha"
 	kill -0 "$(cat "$BATS_TEST_TMPDIR/pid")"
 	echo tail >&5
-	exec 5>&-
+	release_stdin
 	wait_status "$pipeline"
 	[ "$(cat "$BATS_TEST_TMPDIR/status")" -eq 0 ]
 	finish_peer
@@ -69,15 +68,14 @@ upload_after_peer_fin() {	# upload_after_peer_fin KIND
 
 @test "peer FIN, stdin a terminal: the session ends there, exit 0" {
 	start_peer -t 60 accept send 1000 fin sink
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	# script(1) gives tcpdial a terminal as stdin; the fifo keeps it
 	# open and silent.
 	# timeout: a broken terminal rule fails here instead of hanging.
 	run -0 bash -c 'exec 3>&- 5>&-; exec timeout -k 5 60 script -qec \
 	    "$TCPDIAL 127.0.0.1 $1 >$2" /dev/null <"$3" >/dev/null' _ "$PORT" \
 	    "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
-	exec 5>&-
+	release_stdin
 	finish_peer
 	[ "$(report client_end)" = FIN ]
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
@@ -87,7 +85,8 @@ upload_after_peer_fin() {	# upload_after_peer_fin KIND
 # turn as stdin's end (strace holds the relay's first poll back), so the
 # ending is decided with them still held: they must reach stdout.
 flushed_at_end() {
-	start_peer -t 60 accept send 1000 sleep 500 close
+	# sink: the peer holds the connection until our FIN or RST.
+	start_peer -t 60 accept send 1000 sink
 	run -0 --separate-stderr bash -c 'out=$1; shift
 	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	    exec strace \
@@ -158,8 +157,7 @@ after_start() {
 # connection.
 held_session() {
 	start_peer -t 60 accept sink sleep 60000
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	"$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
 	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	TD_PID=$!
@@ -179,7 +177,7 @@ close_wait_at_peer() {
 	sleep 0.3
 	kill -INT "$TD_PID"
 	wait_status "$TD_PID"
-	exec 5>&-
+	release_stdin
 	[ "$status" -eq 130 ]
 	# The peer's socket got our RST: no longer in CLOSE_WAIT.
 	run -1 close_wait_at_peer
@@ -192,7 +190,7 @@ close_wait_at_peer() {
 	wait_for "our FIN at the peer" close_wait_at_peer
 	kill -INT "$TD_PID"
 	wait_status "$TD_PID"
-	exec 5>&-
+	release_stdin
 	[ "$status" -eq 143 ]
 }
 
@@ -200,7 +198,7 @@ close_wait_at_peer() {
 	held_session
 	kill -HUP "$TD_PID"
 	wait_status "$TD_PID"
-	exec 5>&-
+	release_stdin
 	[ "$status" -eq 129 ]
 	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
 	    "$BATS_TEST_TMPDIR/err"
@@ -407,14 +405,13 @@ lost_session() {
 	# One local port (not the peer's): the second connection finds none.
 	local one=$((PORT == 40001 ? 40002 : 40001))
 	in_ns sysctl -qw net.ipv4.ip_local_port_range="$one $one"
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	in_ns "$TCPDIAL" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
 	    >/dev/null 3>&- 5>&- &
 	wait_for "the first connection" bash -c \
 	    "[ -n \"\$(ip netns exec $NS ss -Htn state established 'dport = :$PORT')\" ]"
 	run -7 --separate-stderr in_ns "$TCPDIAL" -z 127.0.0.1 "$PORT"
-	exec 5>&-
+	release_stdin
 	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port $PORT: Cannot assign requested address" ]
 }
 
@@ -446,8 +443,7 @@ stdout_stalled() {
 
 @test "a stalled stdout holds no ending past its bound: exit 143, bytes named" {
 	start_peer -t 60 accept send 100000000000
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	# stdout: a socket nobody reads, so tcpdial copies and holds bytes.
 	"$PEER" stall "$TCPDIAL_BIN" --close abort 127.0.0.1 "$PORT" \
 	    <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
@@ -457,9 +453,25 @@ stdout_stalled() {
 	t0=$(now_ms)
 	pkill -TERM -P "$stall"
 	wait_status "$stall"
-	exec 5>&-
+	release_stdin
 	elapsed_ok "$t0" 0 3000
 	[ "$status" -eq 143 ]
 	grep -qx 'tcpdial: write to stdout: 131072 bytes received were not written' \
 	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "a SIGHUP that nohup(1) ignored stays ignored" {
+	start_peer -t 60 accept sink
+	hold_stdin
+	bash -c 'trap "" HUP; exec "$TCPDIAL" 127.0.0.1 "$1" <"$2"' _ "$PORT" \
+	    "$BATS_TEST_TMPDIR/in" 3>&- 5>&- &
+	local pid=$!
+	wait_for "the connection" in_state established "$PORT"
+	kill -HUP "$pid"
+	# Handled, it would end the session with 129 at once.
+	release_stdin
+	wait_status "$pid"
+	[ "$status" -eq 0 ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
 }

@@ -38,8 +38,7 @@ prefix_ok() {
 # test closes it).  A hang ends in SIGKILL after 20 s, never a stuck
 # suite.  Sets TD_PID.
 bg_tcpdial() {
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	in_ns timeout -s KILL 20 "$TCPDIAL" "$@" <"$BATS_TEST_TMPDIR/in" \
 	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	TD_PID=$!
@@ -138,7 +137,7 @@ slow_link() {
 	# goes out behind them and is lost too.
 	timeout 10 "$PEER" gen $((1 << 16)) >&5
 	t0=$(now_ms)
-	exec 5>&-
+	release_stdin
 	td_status
 	elapsed_ok "$t0" 1000 1300
 	[ "$status" -eq 10 ]

@@ -93,6 +93,18 @@ reject_connect() {
 	[ "$stderr" = "tcpdial: connect to $3 port 9: $5" ]
 }
 
+# hold_stdin: $BATS_TEST_TMPDIR/in, a fifo this shell holds open on fd 5,
+# so that a tcpdial reading it sees neither data nor an end until
+# release_stdin.  Start readers with 5>&- (and 3>&-), or they hold it too.
+hold_stdin() {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	exec 5<>"$BATS_TEST_TMPDIR/in"
+}
+
+release_stdin() {
+	exec 5>&-
+}
+
 # wait_status PID: wait for the background PID; its exit status in status.
 wait_status() {
 	status=0

@@ -14,8 +14,7 @@ lastack_session() {
 	make_netns
 	PEER_NS=$NS start_peer -t 20 accept fin sink
 	in_ns iptables -A INPUT -p tcp --sport "$PORT" --tcp-flags ALL ACK -j DROP
-	mkfifo "$BATS_TEST_TMPDIR/in"
-	exec 5<>"$BATS_TEST_TMPDIR/in"
+	hold_stdin
 	# ip netns exec, not in_ns: $! must be tcpdial itself (ip execs it).
 	ip netns exec "$NS" "$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" \
 	    <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
@@ -28,7 +27,7 @@ lastack_session() {
 	lastack_session -q 1
 	t0=$(now_ms)
 	# stdin's end: our FIN goes out, and -q starts.
-	exec 5>&-
+	release_stdin
 	wait_status "$TD_PID"
 	elapsed_ok "$t0" 1000 1300
 	[ "$status" -eq 10 ]
@@ -41,7 +40,7 @@ lastack_session() {
 @test "SIGTERM, our FIN never acknowledged: exit 143 after the 1 s grace" {
 	lastack_session
 	# stdin's end: our FIN goes out; hangup waits for its ACK.
-	exec 5>&-
+	release_stdin
 	wait_for "our FIN sent" in_state last-ack "$PORT"
 	t0=$(now_ms)
 	kill -TERM "$TD_PID"
@@ -151,4 +150,18 @@ split_crlf() {
 	elapsed_ok "$t0" 0 1500
 	[ "$status" -eq 11 ]
 	[ "$stderr" = "tcpdial: write to stdout: Broken pipe" ]
+}
+
+# Catches: wait_disconnect() not bounded by -m.
+@test "-m, our FIN never acknowledged: exit 9 at the limit, not 10 at -q" {
+	lastack_session -m 2 -q 30
+	t0=$(now_ms)
+	release_stdin
+	wait_for "our FIN sent" in_state last-ack "$PORT"
+	wait_status "$TD_PID"
+	# -m's 2 s from the start, far from -q's 30 s.
+	elapsed_ok "$t0" 0 5000
+	[ "$status" -eq 9 ]
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: max time of 2000 ms reached" \
+	    "$BATS_TEST_TMPDIR/err"
 }
