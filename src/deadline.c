@@ -136,7 +136,7 @@ deadline_expired(const struct options *o, struct session *s,
 	}
 	if (settled(o, s, r, now)) {
 		report_verbose(o, 1, "%s: quiet for %lld ms: settled",
-		    dial_peer(s), o->settle_ms);
+		    report_peer(s), o->settle_ms);
 		s->how = END_SETTLED;
 		return r->end_code;
 	}

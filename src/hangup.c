@@ -31,7 +31,7 @@ hangup_fin(const struct options *o, struct session *s)
 		errno = ECONNRESET;
 		return -1;
 	}
-	report_verbose(o, 2, "sent FIN to %s", dial_peer(s));
+	report_verbose(o, 2, "sent FIN to %s", report_peer(s));
 	return 0;
 }
 
@@ -158,7 +158,8 @@ close_abort(const struct options *o, struct session *s, int code)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
 	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {
-		report_fail("set SO_LINGER on %s (no RST sent)", dial_peer(s));
+		report_fail("set SO_LINGER on %s (no RST sent)",
+		    report_peer(s));
 		/* A plain close: unread data would make it an RST after all. */
 		drain_queue(s->fd);
 		close(s->fd);
@@ -167,7 +168,7 @@ close_abort(const struct options *o, struct session *s, int code)
 	}
 	close(s->fd);
 	s->how = END_ABORT;
-	report_verbose(o, 2, "sent RST to %s", dial_peer(s));
+	report_verbose(o, 2, "sent RST to %s", report_peer(s));
 	return code;
 }
 

@@ -1,6 +1,7 @@
 /*
  * tcpdial: dial one TCP connection, relay stdin and stdout through it,
- * end it as asked, and say how it went in the exit status.
+ * end it as asked, and say how it went in the exit status.  With -z,
+ * probe every target at once instead.
  */
 #include <stdlib.h>
 
@@ -10,32 +11,21 @@ int
 main(int argc, char *argv[])
 {
 	struct options o;
-	struct session s = {
-		.fd = -1,
-		.connected_ms = -1,
-		.fin_sent_ms = -1,
-		.peer_fin_ms = -1,
-		.disconnect_deadline = NO_DEADLINE,
-	};
+	struct session s;
 	int code;
 
 	setprogname("tcpdial");
 	options_parse(argc, argv, &o);
 	stdio_init(!o.probe);
 	sig_init();
-	s.max_deadline = clock_deadline(o.max_time_ms);
+	if (o.probe)
+		return probe_run(&o);
 
 	code = dial(&o, &s);
 	if (code != TD_OK)
 		return code;
-	if (o.probe) {
-		/* -z: nothing to send; close at once, as --close says. */
-		s.how = END_CUT;
-		code = hangup_end(&o, &s, TD_OK);
-	} else {
-		code = relay_run(&o, &s);
-		code = hangup_end(&o, &s, code);
-	}
+	code = relay_run(&o, &s);
+	code = hangup_end(&o, &s, code);
 	report_summary(&o, &s, code);
 	return code;
 }

@@ -371,4 +371,14 @@ options_parse(int argc, char **argv, struct options *o)
 	if (o->source != NULL)
 		check_host("source address", o->source, "", o);
 	parse_operands(argc - optind, argv + optind, o);
+	/* SHIM until the targets branch lands. */
+	{
+		static struct target_spec one;
+
+		one.host = one.operand = o->host;
+		strlcpy(one.port, o->port, sizeof(one.port));
+		o->targets = &one;
+		o->ntargets = 1;
+		o->attempt_delay_ms = 250;
+	}
 }

@@ -84,7 +84,7 @@ move_up(const struct options *o, struct session *s, struct relay *r,
 static void
 peer_fin(const struct options *o, struct session *s, struct relay *r)
 {
-	report_verbose(o, 1, "%s closed its side (FIN)", dial_peer(s));
+	report_verbose(o, 1, "%s closed its side (FIN)", report_peer(s));
 	s->peer_fin_ms = clock_now_ms();
 	r->peer_done = true;
 	if (r->stdin_tty)
@@ -103,8 +103,13 @@ move_down(const struct options *o, struct session *s, struct relay *r,
 	ssize_t n;
 
 	n = buf_step(&r->down, from_source);
-	if (n > 0 && buf_read_source(&r->down, from_source))
+	if (n > 0 && buf_read_source(&r->down, from_source)) {
+		if (s->bytes_in == 0) {
+			s->first_byte_ms = clock_now_ms();
+			report_first_byte(o, s);
+		}
 		s->bytes_in += (unsigned long long)n;
+	}
 	if (n == 0 && buf_read_source(&r->down, from_source))
 		peer_fin(o, s, r);
 	if (n != -1 || would_block())

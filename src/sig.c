@@ -27,6 +27,8 @@ static volatile sig_atomic_t first_signo, last_signo;
 static volatile sig_atomic_t signal_count;
 static volatile long long last_ms;
 static sigset_t poll_mask;
+static sigset_t start_mask;		/* as we were started */
+static struct sigaction start_pipe, start_xfsz;
 
 static void
 on_signal(int signo)
@@ -57,8 +59,8 @@ sig_init(void)
 	size_t i;
 
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGXFSZ, &sa, NULL);
+	sigaction(SIGPIPE, &sa, &start_pipe);
+	sigaction(SIGXFSZ, &sa, &start_xfsz);
 	sa.sa_handler = on_signal;
 	/* One handler at a time: they share the count and the first. */
 	sigemptyset(&sa.sa_mask);
@@ -86,6 +88,7 @@ sig_hold(void)
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigaddset(&block, ending[i]);
 	sigprocmask(SIG_BLOCK, &block, &poll_mask);
+	start_mask = poll_mask;
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigdelset(&poll_mask, ending[i]);
 	holding = 1;
@@ -110,4 +113,17 @@ int
 sig_count(void)
 {
 	return signal_count;
+}
+
+/*
+ * Before exec: the signal mask and the SIGPIPE and SIGXFSZ dispositions
+ * we were started with, so the command gets them as its caller meant
+ * (our handlers themselves are reset by execve).
+ */
+void
+sig_restore(void)
+{
+	sigaction(SIGPIPE, &start_pipe, NULL);
+	sigaction(SIGXFSZ, &start_xfsz, NULL);
+	sigprocmask(SIG_SETMASK, &start_mask, NULL);
 }

@@ -8,6 +8,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netdb.h>
+
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,10 +45,22 @@ enum close_mode {
 	CLOSE_ABORT,		/* RST via SO_LINGER {1, 0} */
 };
 
+/* One operand's target, validated. */
+struct target_spec {
+	const char *host;		/* literal or name, brackets removed */
+	char port[PORT_STRLEN];		/* decimal, 1..65535 */
+	const char *operand;		/* as the user wrote it */
+};
+
 /* Everything argv says, validated; filled in by options.c only. */
 struct options {
 	const char *host;		/* literal or name, brackets removed */
 	char port[PORT_STRLEN];		/* decimal, 1..65535 */
+	struct target_spec *targets;	/* at least one */
+	size_t ntargets;
+	char **command;			/* after "--", or NULL */
+	long long attempt_delay_ms;	/* --attempt-delay */
+	bool any;			/* --any */
 	const char *source;		/* -s, or NULL */
 	char source_port[PORT_STRLEN];	/* -p, or "" */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
@@ -106,12 +121,53 @@ enum stall {
 	STALL_STDOUT_FULL,	/* stdout took nothing */
 };
 
-/* One connection's life: filled in by dial, relay and hangup. */
+/* Addresses one target tries at most; the resolver's others are counted. */
+#define ATTEMPTS_MAX 16
+
+/* What an attempt was doing when it failed: each has its own message. */
+enum step {
+	STEP_SOCKET,		/* socket(2) */
+	STEP_BIND,		/* -s/-p: bind(2), or no source of its family */
+	STEP_CONNECT,		/* connect(2) and the wait for it */
+};
+
+/* session.resolve_rc beyond getaddrinfo's own codes (all negative). */
+#define RESOLVE_TIMED_OUT 1	/* still running at the deadline */
+#define RESOLVE_NO_SOURCE 2	/* the -s lookup failed: said once */
+
+/* One connection attempt to one address: a fact, rendered later. */
+struct attempt {
+	struct sockaddr_storage addr;
+	long long started_ms;	/* -1: never started */
+	long long ended_ms;	/* -1: running, or never started */
+	int fd;			/* while running, else -1 */
+	int code;		/* GO_ON until it ends, then TD_* */
+	int err;		/* errno of a failure, else 0 */
+	enum step step;		/* where it failed */
+	struct sockaddr_storage from;	/* the -s/-p address it bound to */
+	bool abandoned;		/* closed because another one connected */
+};
+
+/*
+ * One connection's life: filled in by the connector, relay and hangup.
+ * Times are on the monotonic clock in ms (-1: not yet); start_ms is the
+ * run's start, which -v and the report count from.
+ */
 struct session {
 	int fd;
-	struct sockaddr_storage peer_addr;	/* the last one tried */
+	const struct target_spec *target;
+	int code;			/* the target's outcome, or GO_ON */
+	long long start_ms;
+	long long resolved_ms;		/* the lookup's end; -1: a literal */
+	int resolve_rc;			/* getaddrinfo's error, RESOLVE_* */
+	int resolve_err;		/* errno of EAI_SYSTEM */
+	size_t naddrs;			/* as many as the resolver gave */
+	size_t nattempts;		/* attempts[] filled */
+	struct attempt attempts[ATTEMPTS_MAX];
+	long long first_byte_ms;
+	struct sockaddr_storage peer_addr;	/* the winner's */
 	const char *peer_host;		/* as the user gave it */
-	char peer[PEER_NAME_MAX];	/* "" until dial_peer() names it */
+	char peer[PEER_NAME_MAX];	/* "" until report names it */
 	char local[PEER_NAME_MAX];	/* our end, once connected */
 	long long connected_ms;
 	long long fin_sent_ms;		/* our FIN, or -1 */
@@ -144,6 +200,85 @@ struct relay {
 	long long flush_deadline; /* how long the last flush may wait */
 };
 
+/* The local end -s/-p asked for: the addresses to bind, by family. */
+struct source {
+	const char *name;	/* -s, or NULL */
+	bool wanted;		/* -s or -p given */
+	bool failed;		/* its lookup failed, or timed out */
+	struct lookup *lk;	/* while it is looked up */
+	int rc;			/* the lookup's error, or RESOLVE_TIMED_OUT */
+	int err;		/* errno of EAI_SYSTEM */
+	size_t n;
+	struct sockaddr_storage addrs[ATTEMPTS_MAX];
+};
+
+/* Lookups running at once, however many targets there are. */
+#define LOOKUPS_MAX 8
+
+/* Poll slots a single target needs: a lookup, the source's, attempts. */
+#define SLOTS_LOCAL (ATTEMPTS_MAX + 2)
+
+enum phase {
+	PH_QUEUED,		/* its lookup waits for a free thread */
+	PH_RESOLVING,
+	PH_CONNECTING,
+	PH_DONE,
+};
+
+/* One target's connect phase under way. */
+struct dialing {
+	struct session *s;	/* the record */
+	struct lookup *lk;	/* while resolving */
+	enum phase phase;
+	size_t next;		/* the next attempt to start */
+	long long next_ms;	/* when it is due */
+	int running;		/* attempts in flight */
+};
+
+/* What one poll slot stands for: d's lookup (a NULL), or attempt a. */
+struct slot {
+	struct dialing *d;	/* NULL: the source's lookup */
+	struct attempt *a;
+};
+
+struct connector {
+	const struct options *o;
+	struct dialing *d;
+	size_t n;
+	struct source src;	/* -s/-p */
+	long long deadline;	/* -w from the start, -m */
+	int lookups;		/* running */
+	int sockets;		/* attempts in flight */
+	int sockets_max;
+	size_t left;		/* targets not done */
+	int won;		/* targets connected */
+	bool stop;		/* --any: one connected, the rest go */
+	size_t cap;		/* poll slots */
+	struct pollfd *pfd;
+	struct slot *slot;
+	struct pollfd local_pfd[SLOTS_LOCAL];
+	struct slot local_slot[SLOTS_LOCAL];
+};
+
+/* addr.c */
+int		 addr_family(const char *);
+bool		 addr_literal(const char *, const char *, int,
+		    struct sockaddr_storage *);
+socklen_t	 addr_len(const struct sockaddr_storage *);
+void		 addr_format(char *, size_t, const char *,
+		    const struct sockaddr_storage *);
+
+/* attempt.c */
+void		 source_start(struct source *, const struct options *);
+void		 source_resolved(struct source *);
+bool		 source_ready(const struct source *);
+int		 source_fd(const struct source *);
+void		 source_end(struct source *, bool);
+int		 attempt_start(struct attempt *, const struct source *);
+int		 attempt_check(struct attempt *);
+void		 attempt_close(struct attempt *, bool);
+void		 attempt_local(struct session *);
+
 /* buf.c */
 void		 buf_init(struct buf *, int, int, int, bool);
 const char	*buf_mover_name(const struct buf *);
@@ -163,6 +298,12 @@ struct timespec	*clock_timespec(int, struct timespec *);
 bool		 clock_expired(long long);
 long long	 clock_earliest(long long, long long);
 
+/* connector.c */
+void		 connector_session(struct session *, const struct options *,
+		    const struct target_spec *, long long);
+int		 connector_run(const struct options *, struct session *,
+		    size_t);
+
 /* deadline.c */
 void		 deadline_init(const struct options *, struct relay *);
 long long	 deadline_flush(const struct session *, const struct relay *,
@@ -177,7 +318,22 @@ int		 deadline_poll_ms(const struct options *,
 
 /* dial.c */
 int		 dial(const struct options *, struct session *);
-const char	*dial_peer(struct session *);
+
+/* dialing.c */
+void		 dialing_done(struct connector *, struct dialing *, int);
+void		 dialing_start(struct connector *, struct dialing *, long long);
+void		 dialing_resolved(struct connector *, struct dialing *,
+		    long long);
+void		 dialing_abandon(struct connector *, struct dialing *,
+		    long long);
+void		 dialing_won(struct connector *, struct dialing *,
+		    struct attempt *, long long);
+void		 dialing_failed(struct connector *, struct dialing *,
+		    struct attempt *, int, int, long long);
+void		 dialing_due(struct connector *, long long);
+
+/* eyeballs.c */
+void		 eyeballs_order(struct sockaddr_storage *, size_t);
 
 /* exitcode.c */
 const char	*exitcode_meaning(int);
@@ -201,6 +357,9 @@ int		 parse_target(int, char **, char **, char **, const char **,
 		    const char **);
 void		 port_string(int, char [PORT_STRLEN]);
 
+/* probe.c */
+int		 probe_run(const struct options *);
+
 /* relay.c */
 int		 relay_run(const struct options *, struct session *);
 
@@ -212,12 +371,25 @@ void		 report_failx(const char *, ...)
 /*
  * A -v line, printed when the verbosity is at least level.  A macro, so
  * that a quieter run evaluates none of the arguments: naming the peer
- * (dial_peer) is not free.
+ * (report_peer) is not free.
  */
 #define report_verbose(o, level, ...) do {				\
 	if ((o)->verbose >= (level))					\
 		report_failx(__VA_ARGS__);				\
 } while (0)
+const char	*report_peer(struct session *);
+void		 report_resolved(const struct options *,
+		    const struct session *);
+void		 report_attempt_start(const struct options *,
+		    const struct session *, const struct attempt *);
+void		 report_attempt_end(const struct options *, struct session *,
+		    const struct attempt *);
+void		 report_target_failed(const struct options *,
+		    const struct session *);
+void		 report_source_failed(const struct options *,
+		    const struct source *);
+void		 report_first_byte(const struct options *,
+		    const struct session *);
 void		 report_disconnect_late(const struct options *,
 		    struct session *);
 void		 report_broken(struct session *, const char *);
@@ -232,11 +404,19 @@ void		 report_summary(const struct options *, const struct session *,
 void		 stdio_init(bool);
 void		 stdio_close_out(void);
 
+/* resolve.c */
+struct lookup	*resolve_start(const char *, const char *,
+		    const struct options *, bool);
+int		 resolve_fd(const struct lookup *);
+int		 resolve_finish(struct lookup *, struct addrinfo **);
+void		 resolve_abandon(struct lookup *);
+
 /* sig.c */
 void		 sig_init(void);
 const sigset_t	*sig_pollmask(void);
 void		 sig_hold(void);
 int		 sig_first(void);
 int		 sig_count(void);
+void		 sig_restore(void);
 
 #endif

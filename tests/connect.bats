@@ -98,12 +98,12 @@ timeout_case() {
 	run -0 --separate-stderr "$TCPDIAL" -v 127.0.0.1 "$PORT" </dev/null
 	finish_peer
 	cport=$(report client_port)
-	[ "${stderr_lines[0]}" = "tcpdial: connected to 127.0.0.1 port $PORT from 127.0.0.1 port $cport" ]
+	[[ "${stderr_lines[0]}" =~ ^tcpdial:\ connected\ to\ 127\.0\.0\.1\ port\ $PORT\ from\ 127\.0\.0\.1\ port\ $cport\ in\ [0-9]+\ ms$ ]]
 	[[ "${stderr_lines[-1]}" =~ ^tcpdial:\ sent\ 0\ bytes,\ received\ 0\ bytes\ in\ [0-9.]+\ s\;\ closed\ with\ FIN ]]
 }
 
-@test "-v on failure: the connect line once" {
+@test "-v on failure: the connect line once, with its time" {
 	port=$(free_port)
 	run -4 --separate-stderr "$TCPDIAL" -v 127.0.0.1 "$port" </dev/null
-	[ "$stderr" = "tcpdial: connect to 127.0.0.1 port $port: Connection refused" ]
+	[[ "$stderr" =~ ^tcpdial:\ connect\ to\ 127\.0\.0\.1\ port\ $port:\ Connection\ refused\ after\ [0-9]+\ ms$ ]]
 }

@@ -204,34 +204,6 @@ close_wait_at_peer() {
 	    "$BATS_TEST_TMPDIR/err"
 }
 
-# dead_resolver: this test's namespace, whose resolv.conf names a
-# nameserver on loopback whose port 53 drops every query.
-dead_resolver() {
-	need_root
-	make_netns
-	mkdir -p "/etc/netns/$NS"
-	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:2\n' \
-	    >"/etc/netns/$NS/resolv.conf"
-	# INPUT: a query dropped on OUTPUT fails at once with EPERM.
-	in_ns iptables -A INPUT -p udp --dport 53 -j DROP
-	in_ns iptables -A INPUT -p tcp --dport 53 -j DROP
-}
-
-# queried: the dead resolver's DROP rules have dropped a query.
-queried() {
-	in_ns iptables -L INPUT -v -n -x |
-	    awk '/dpt:53/ { n += $1 } END { exit !(n > 0) }'
-}
-
-@test "SIGTERM during a dead resolver's lookup: 143 at once" {
-	dead_resolver
-	t0=$(now_ms)
-	run -143 --separate-stderr in_ns timeout --preserve-status -k 20 1 \
-	    "$TCPDIAL" -z -w 1 nosuchhost.example 80
-	elapsed_ok "$t0" 1000 2500
-	[ -z "$stderr" ]
-}
-
 @test "SIGINT sent by hand during a lookup: 130 at once" {
 	dead_resolver
 	# ip netns exec execs tcpdial: $! is tcpdial itself.

@@ -60,46 +60,6 @@ setup() {
 	[ "$(report accepts)" = 1 ]
 }
 
-# with_hosts FILE CMD...: CMD in the namespace, with FILE as /etc/hosts.
-with_hosts() {
-	local hosts=$1
-	shift
-	in_ns unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
-	    "$hosts" "$@"
-}
-
-@test "localhost on ::1 and 127.0.0.1, only IPv4 listening: ::1 refused, then connected" {
-	printf '::1 localhost\n127.0.0.1 localhost\n' >"$BATS_TEST_TMPDIR/hosts"
-	PEER_NS=$NS start_peer -t 10 accept sink accept sink
-	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
-	    "$TCPDIAL" -v localhost "$PORT" </dev/null
-	[ "${stderr_lines[0]}" = "tcpdial: connect to localhost (::1) port $PORT: Connection refused" ]
-	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ connected\ to\ localhost\ \(127\.0\.0\.1\)\ port\ $PORT\  ]]
-	# Without -v the refused first attempt is not a failure: silence.
-	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
-	    "$TCPDIAL" localhost "$PORT" </dev/null
-	[ -z "$stderr" ]
-}
-
-@test "-w is shared: a dead first address takes half, the second still connects" {
-	printf '::1 dual\n127.0.0.1 dual\n' >"$BATS_TEST_TMPDIR/hosts"
-	PEER_NS=$NS start_peer -t 10 accept sink
-	in_ns ip6tables -A INPUT -p tcp --dport "$PORT" -j DROP
-	t0=$(now_ms)
-	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
-	    "$TCPDIAL" -v -w 2 dual "$PORT" </dev/null
-	elapsed_ok "$t0" 1000 1300
-	[ "${stderr_lines[0]}" = "tcpdial: connect to dual (::1) port $PORT: Connection timed out" ]
-}
-
-@test "all addresses dead: the status is the last attempt's" {
-	printf '::1 dual\n127.0.0.1 dual\n' >"$BATS_TEST_TMPDIR/hosts"
-	in_ns ip6tables -A INPUT -p tcp --dport 9 -j DROP
-	run -4 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
-	    "$TCPDIAL" -w 1 dual 9 </dev/null
-	[ "$stderr" = "tcpdial: connect to dual (127.0.0.1) port 9: Connection refused" ]
-}
-
 # rst_count PORT: RST segments our side has sent to PORT so far (the
 # counter of a rule that matches them and does nothing else).
 rst_count() {

@@ -1,0 +1,108 @@
+/*
+ * Socket addresses: a numeric host to a sockaddr without a resolver,
+ * and a sockaddr to the text messages name it by.  Pure: no I/O.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpdial.h"
+
+/*
+ * AF_INET or AF_INET6 when s is a numeric address, else AF_UNSPEC.  An
+ * IPv6 scope ("fe80::1%eth0") is allowed: it is for getaddrinfo, and
+ * inet_pton wants none.
+ */
+int
+addr_family(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	char v6[INET6_ADDRSTRLEN + 1];
+	size_t n;
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	n = strcspn(s, "%");
+	if (n >= sizeof(v6))
+		return AF_UNSPEC;
+	memcpy(v6, s, n);
+	v6[n] = '\0';
+	if (inet_pton(AF_INET6, v6, buf) == 1)
+		return AF_INET6;
+	return AF_UNSPEC;
+}
+
+/*
+ * A numeric host of the family asked for (AF_UNSPEC: either) with a
+ * decimal port (0 for a bind: the kernel picks): fill *ss as getaddrinfo
+ * would and return true.  Anything else (a name, "127.1", a scope id)
+ * is the resolver's: false.  A probe of an address so pays for no
+ * resolver, no thread and no heap.
+ */
+bool
+addr_literal(const char *host, const char *port, int family,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	const char *errstr = NULL;
+	long long n;
+
+	memset(ss, 0, sizeof(*ss));
+	n = strtonum(port, 0, 65535, &errstr);
+	if (errstr != NULL)
+		return false;
+	if (family != AF_INET6 &&
+	    inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)n);
+	} else if (family != AF_INET &&
+	    inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)n);
+	} else
+		return false;
+	return true;
+}
+
+/* The length connect(2) and bind(2) want for an address of sa's family. */
+socklen_t
+addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+}
+
+/*
+ * "127.0.0.1 port 80", or "localhost (::1) port 80" when name (which may
+ * be NULL) is not the address itself; no port for port 0 (a bind the
+ * kernel picks the port of).  inet_ntop, not getnameinfo: a probe pays
+ * for every page touched, and only a failure or -v formats at all.
+ */
+void
+addr_format(char *buf, size_t len, const char *name,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+	char host[INET6_ADDRSTRLEN];
+	const void *addr;
+	int port;
+
+	addr = ss->ss_family == AF_INET6 ? (const void *)&sin6->sin6_addr :
+	    (const void *)&sin->sin_addr;
+	port = ntohs(ss->ss_family == AF_INET6 ? sin6->sin6_port :
+	    sin->sin_port);
+	if (inet_ntop(ss->ss_family, addr, host, sizeof(host)) == NULL)
+		strlcpy(host, "?", sizeof(host));
+	if (name == NULL || strcmp(name, host) == 0)
+		snprintf(buf, len, port != 0 ? "%s port %d" : "%s", host, port);
+	else
+		snprintf(buf, len, port != 0 ? "%s (%s) port %d" : "%s (%s)",
+		    name, host, port);
+}

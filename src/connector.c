@@ -1,0 +1,267 @@
+/*
+ * The connector: the connect phase of every target at once, in one
+ * ppoll(2).  Each target is looked up off the main thread (resolve.c)
+ * unless it is an address, then its addresses are tried Happy Eyeballs
+ * style (eyeballs.c): one non-blocking attempt, the next after
+ * --attempt-delay or as soon as the previous one failed; the first to
+ * connect wins and the others are closed at once.  -w and -m bound the
+ * whole phase.  What happens is recorded in each target's session (its
+ * attempts, their times and errors); report.c renders it.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+
+/* Set up s for target t of a run that started at start_ms. */
+void
+connector_session(struct session *s, const struct options *o,
+    const struct target_spec *t, long long start_ms)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->target = t;
+	s->peer_host = t->host;
+	s->code = GO_ON;
+	s->start_ms = start_ms;
+	s->resolved_ms = s->first_byte_ms = s->connected_ms = -1;
+	s->fin_sent_ms = s->peer_fin_ms = -1;
+	s->disconnect_deadline = NO_DEADLINE;
+	s->max_deadline = o->max_time_ms == -1 ? NO_DEADLINE :
+	    start_ms + o->max_time_ms;
+}
+
+/* The deadline passed: every target still going has timed out. */
+static void
+time_out(struct connector *c, long long now)
+{
+	struct dialing *d;
+	struct attempt *a;
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		d = &c->d[i];
+		if (d->phase == PH_DONE)
+			continue;
+		if (d->phase != PH_CONNECTING || d->next == 0) {
+			dialing_abandon(c, d, now);
+			d->s->resolve_rc = RESOLVE_TIMED_OUT;
+			dialing_done(c, d, TD_RESOLVE);
+			continue;
+		}
+		for (j = 0; j < d->s->nattempts; j++) {
+			a = &d->s->attempts[j];
+			if (a->fd != -1)
+				dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT,
+				    now);
+		}
+		if (d->phase != PH_DONE)
+			dialing_done(c, d, TD_TIMEOUT);
+	}
+}
+
+/* The poll set: running lookups and attempts.  Returns how many. */
+static size_t
+fill_poll(struct connector *c)
+{
+	struct dialing *d;
+	size_t i, j, k = 0;
+
+	if (source_fd(&c->src) != -1) {
+		c->pfd[k] = (struct pollfd){ source_fd(&c->src), POLLIN, 0 };
+		c->slot[k++] = (struct slot){ NULL, NULL };
+	}
+	for (i = 0; i < c->n && k < c->cap; i++) {
+		d = &c->d[i];
+		if (d->lk != NULL) {
+			c->pfd[k] = (struct pollfd){ resolve_fd(d->lk), POLLIN,
+			    0 };
+			c->slot[k++] = (struct slot){ d, NULL };
+		}
+		for (j = 0; j < d->s->nattempts && k < c->cap; j++)
+			if (d->s->attempts[j].fd != -1) {
+				c->pfd[k] = (struct pollfd){
+				    d->s->attempts[j].fd, POLLOUT, 0 };
+				c->slot[k++] = (struct slot){ d,
+				    &d->s->attempts[j] };
+			}
+	}
+	return k;
+}
+
+/* The nearest time something is due: the deadline, a next attempt. */
+static long long
+next_wakeup(const struct connector *c)
+{
+	const struct dialing *d;
+	long long when = c->deadline;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		d = &c->d[i];
+		if (d->phase == PH_CONNECTING && d->next < d->s->nattempts &&
+		    c->sockets < c->sockets_max && source_ready(&c->src))
+			when = clock_earliest(when, d->next_ms);
+	}
+	return when;
+}
+
+/* What the ready slots say: lookups done, attempts decided. */
+static void
+service(struct connector *c, size_t k, long long now)
+{
+	struct slot *sl;
+	size_t i;
+	int code;
+
+	for (i = 0; i < k && !c->stop; i++) {
+		if (c->pfd[i].revents == 0)
+			continue;
+		sl = &c->slot[i];
+		if (sl->d == NULL)
+			source_resolved(&c->src);
+		else if (sl->a == NULL)
+			dialing_resolved(c, sl->d, now);
+		else if (sl->d->phase != PH_DONE && sl->a->fd != -1) {
+			code = attempt_check(sl->a);
+			if (code == TD_OK)
+				dialing_won(c, sl->d, sl->a, now);
+			else
+				dialing_failed(c, sl->d, sl->a, code,
+				    sl->a->err, now);
+		}
+		c->stop = c->o->any && c->won > 0;
+	}
+}
+
+/* The source's lookup failed: so has every target, said once. */
+static void
+source_failed(struct connector *c, long long now)
+{
+	size_t i;
+
+	report_source_failed(c->o, &c->src);
+	for (i = 0; i < c->n; i++)
+		if (c->d[i].phase != PH_DONE) {
+			dialing_abandon(c, &c->d[i], now);
+			c->d[i].s->resolve_rc = RESOLVE_NO_SOURCE;
+			dialing_done(c, &c->d[i], TD_RESOLVE);
+		}
+}
+
+/* One wait and what it brings.  Returns GO_ON, or 128+n for a signal. */
+static int
+turn(struct connector *c)
+{
+	struct timespec ts;
+	size_t k;
+	int n;
+
+	k = fill_poll(c);
+	n = ppoll(c->pfd, k, clock_timespec(clock_poll_ms(next_wakeup(c),
+	    NO_DEADLINE), &ts), sig_pollmask());
+	if (n == -1 && errno == EINTR && sig_count() > 0)
+		return TD_SIGNAL_BASE + sig_first();
+	if (n == -1 && errno != EINTR) {
+		report_fail("poll");
+		return TD_FAILURE;
+	}
+	if (n > 0)
+		service(c, k, clock_now_ms());
+	return GO_ON;
+}
+
+/* Poll slots for n targets, within the descriptors we may open. */
+static bool
+connector_init(struct connector *c, const struct options *o,
+    struct dialing *d, size_t n)
+{
+	struct rlimit rl;
+	size_t want;
+
+	c->o = o;
+	c->d = d;
+	c->n = c->left = n;
+	c->sockets_max = ATTEMPTS_MAX;
+	if (n > 1 && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		c->sockets_max = rl.rlim_cur > 1024 ? 1000 :
+		    (int)rl.rlim_cur - 24;
+	want = (size_t)c->sockets_max + LOOKUPS_MAX + 1;
+	c->cap = SLOTS_LOCAL;
+	c->pfd = c->local_pfd;
+	c->slot = c->local_slot;
+	if (want <= SLOTS_LOCAL)
+		return true;
+	c->cap = want;
+	c->pfd = reallocarray(NULL, want, sizeof(*c->pfd));
+	c->slot = reallocarray(NULL, want, sizeof(*c->slot));
+	return c->pfd != NULL && c->slot != NULL;
+}
+
+static void
+connector_free(struct connector *c)
+{
+	if (c->pfd != c->local_pfd) {
+		free(c->pfd);
+		free(c->slot);
+	}
+}
+
+/*
+ * The connect phase of the n targets whose sessions are ss (set up by
+ * connector_session()), all at once.  Each session ends with its code
+ * (TD_OK and its fd connected, or its failure; GO_ON when --any left it
+ * behind) and the record of its lookup and attempts.  Returns GO_ON, or
+ * 128+n when a signal ended the phase, or TD_FAILURE when the phase
+ * itself failed (no memory, poll); then every socket is closed.
+ */
+int
+connector_run(const struct options *o, struct session *ss, size_t n)
+{
+	struct dialing dial_one, *d = &dial_one;
+	struct connector c = { 0 };
+	long long now;
+	int code = GO_ON;
+	size_t i;
+
+	if (n > 1 && (d = calloc(n, sizeof(*d))) == NULL)
+		return report_fail("connect phase"), TD_FAILURE;
+	memset(d, 0, n * sizeof(*d));
+	for (i = 0; i < n; i++)
+		d[i].s = &ss[i];
+	if (!connector_init(&c, o, d, n))
+		code = (report_fail("connect phase"), TD_FAILURE);
+	/* Sockets from here on: a signal ends the phase, not tcpdial. */
+	sig_hold();
+	c.deadline = clock_earliest(o->connect_timeout_ms == -1 ? NO_DEADLINE :
+	    ss[0].start_ms + o->connect_timeout_ms, ss[0].max_deadline);
+	source_start(&c.src, o);
+	while (code == GO_ON && c.left > 0 && !c.stop) {
+		now = clock_now_ms();
+		if (c.src.failed)
+			source_failed(&c, now);
+		else if (c.deadline != NO_DEADLINE && now >= c.deadline) {
+			if (!source_ready(&c.src))
+				source_end(&c.src, true);
+			else
+				time_out(&c, now);
+		} else
+			dialing_due(&c, now);
+		if (c.left > 0 && !c.stop)
+			code = turn(&c);
+	}
+	for (i = 0; i < n; i++)
+		dialing_abandon(&c, &d[i], clock_now_ms());
+	source_end(&c.src, false);
+	connector_free(&c);
+	if (d != &dial_one)
+		free(d);
+	return code;
+}

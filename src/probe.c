@@ -1,0 +1,88 @@
+/*
+ * -z: probe every target at once (SPEC 8).  Each one that connects is
+ * closed at once, as --close says, without a byte sent.  The status is
+ * the first failing target's, in operand order; with --any, success as
+ * soon as one connects.  After success, "-- COMMAND" takes our place.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+
+/* The shell's statuses for a command that could not be run. */
+#define CMD_CANNOT_RUN 126
+#define CMD_NOT_FOUND 127
+
+/*
+ * Close what connected, say what failed, in operand order.  Returns the
+ * status of the first target that failed, or TD_OK.
+ */
+static int
+probe_end(const struct options *o, struct session *ss, size_t n)
+{
+	bool one_ok = false;
+	int first = TD_OK;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ss[i].code == TD_OK) {
+			ss[i].how = END_CUT;
+			ss[i].code = hangup_end(o, &ss[i], TD_OK);
+			report_summary(o, &ss[i], ss[i].code);
+			one_ok = one_ok || ss[i].code == TD_OK;
+		}
+	/* --any: one answered; the others' failures do not matter. */
+	if (o->any && one_ok)
+		return TD_OK;
+	for (i = 0; i < n; i++) {
+		if (ss[i].code == TD_OK || ss[i].code == GO_ON)
+			continue;
+		report_target_failed(o, &ss[i]);
+		if (first == TD_OK)
+			first = ss[i].code;
+	}
+	return first;
+}
+
+/*
+ * Replace tcpdial with the command: no shell, so its status, its
+ * signals and its PID are the caller's to see.  Returns only on failure.
+ */
+static int
+probe_exec(const struct options *o)
+{
+	sig_restore();
+	execvp(o->command[0], o->command);
+	report_fail("run %s", o->command[0]);
+	return errno == ENOENT ? CMD_NOT_FOUND : CMD_CANNOT_RUN;
+}
+
+/*
+ * Probe o's targets.  Returns TD_OK when all connected (--any: one),
+ * the first failing target's status, or 128+n for a signal; each
+ * failure reported.  With a command after "--", success runs it.
+ */
+int
+probe_run(const struct options *o)
+{
+	struct session one, *ss = &one;
+	long long start = clock_now_ms();
+	size_t i, n = o->ntargets;
+	int code;
+
+	if (n > 1 && (ss = calloc(n, sizeof(*ss))) == NULL) {
+		report_fail("probe");
+		return TD_FAILURE;
+	}
+	for (i = 0; i < n; i++)
+		connector_session(&ss[i], o, &o->targets[i], start);
+	code = connector_run(o, ss, n);
+	if (code == GO_ON)
+		code = probe_end(o, ss, n);
+	if (ss != &one)
+		free(ss);
+	if (code == TD_OK && o->command != NULL)
+		return probe_exec(o);
+	return code;
+}

@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# The connector (SPEC 3, 8): lookups off the main thread within -w,
+# Happy Eyeballs between families, many targets probed at once.  In a
+# private network namespace (SPEC 7): root only, as CI runs.
+
+load helpers
+
+setup() {
+	need_root
+	make_netns
+	printf '::1 dual\n127.0.0.1 dual\n' >"$BATS_TEST_TMPDIR/hosts"
+}
+
+# dual_peer: one dual-stack listener, reached from ::1 and 127.0.0.1 by
+# the same port, its IPv6 side black-holed: SYNs to ::1 are dropped.
+dual_peer() {
+	PEER_NS=$NS start_peer -b :: -t 10 "$@"
+	in_ns ip6tables -A INPUT -p tcp -d ::1 --dport "$PORT" -j DROP
+}
+
+@test "::1 black-holed: 127.0.0.1 wins after the 250 ms attempt delay" {
+	dual_peer accept sink
+	t0=$(now_ms)
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -v -w 5 -z dual "$PORT"
+	elapsed_ok "$t0" 250 400
+	[[ "${stderr_lines[0]}" =~ ^tcpdial:\ resolved\ dual\ in\ [0-9]+\ ms:\ 2\ addresses$ ]]
+	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ connected\ to\ dual\ \(127\.0\.0\.1\)\ port\ $PORT\ from\ 127\.0\.0\.1\ port\ [0-9]+\ in\ [0-9]+\ ms$ ]]
+	[[ "${stderr_lines[2]}" =~ ^tcpdial:\ connect\ to\ dual\ \(::1\)\ port\ $PORT:\ abandoned\ after\ [0-9]+\ ms$ ]]
+	finish_peer
+	# The one connection the listener saw came over IPv4.
+	[ "$(report accepts)" = 1 ]
+	[ "$(report client_addr)" = ::ffff:127.0.0.1 ]
+}
+
+@test "--attempt-delay 1s: the second family starts after 1 s" {
+	dual_peer accept sink
+	t0=$(now_ms)
+	run -0 with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" --attempt-delay 1s -w 5 -z dual "$PORT"
+	elapsed_ok "$t0" 1000 1150
+}
+
+@test "the first attempt refused: the next starts at once, no delay" {
+	PEER_NS=$NS start_peer -t 10 accept sink
+	t0=$(now_ms)
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -v --attempt-delay 5s -z dual "$PORT"
+	elapsed_ok "$t0" 0 500
+	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ connect\ to\ dual\ \(::1\)\ port\ $PORT:\ Connection\ refused\ after\ [0-9]+\ ms$ ]]
+	[[ "${stderr_lines[2]}" =~ ^tcpdial:\ connected\ to\ dual\ \(127\.0\.0\.1\) ]]
+	# Without -v a refused first attempt is no failure: silence.
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -z dual "$PORT"
+	[ -z "$stderr" ]
+}
+
+@test "every attempt failing: the status is the one that ended last" {
+	# ::1 times out at -w, after 127.0.0.1 was refused.
+	in_ns ip6tables -A INPUT -p tcp --dport 9 -j DROP
+	run -5 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -w 1 dual 9 </dev/null
+	[ "$stderr" = "tcpdial: connect to dual (::1) port 9: Connection timed out" ]
+}
+
+@test "both families black-holed, -w 1: exit 5 at 1 s, the last attempt named" {
+	in_ns ip6tables -A INPUT -p tcp --dport 9 -j DROP
+	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
+	t0=$(now_ms)
+	run -5 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -w 1 dual 9 </dev/null
+	elapsed_ok "$t0" 1000 1100
+	[ "$stderr" = "tcpdial: connect to dual (127.0.0.1) port 9: Connection timed out" ]
+}
+
+@test "a resolver that never answers, -w 1: exit 3 at 1 s, timed out" {
+	dead_resolver
+	t0=$(now_ms)
+	run -3 --separate-stderr in_ns "$TCPDIAL" -w 1 -z nosuchhost.example 80
+	elapsed_ok "$t0" 1000 1100
+	[ "$stderr" = "tcpdial: resolve nosuchhost.example: timed out" ]
+}
+
+@test "SIGTERM 300 ms into a dead lookup: 143 at once" {
+	dead_resolver
+	t0=$(now_ms)
+	run -143 --separate-stderr in_ns timeout --preserve-status -k 20 0.3 \
+	    "$TCPDIAL" -w 5 -z nosuchhost.example 80
+	elapsed_ok "$t0" 300 400
+	[ -z "$stderr" ]
+}
+
+@test "a source name that never resolves: exit 3, the source named" {
+	dead_resolver
+	run -3 --separate-stderr in_ns "$TCPDIAL" -w 500ms -s nosuchhost.example \
+	    -z 127.0.0.1 9
+	[ "$stderr" = "tcpdial: resolve source nosuchhost.example: timed out" ]
+}
+
+# three_targets: OPEN accepts, REFUSED refuses, DROPPED drops SYNs.
+three_targets() {
+	PEER_NS=$NS start_peer -t 10 accept sink
+	OPEN=$PORT
+	REFUSED=9
+	DROPPED=10
+	in_ns iptables -A INPUT -p tcp --dport "$DROPPED" -j DROP
+}
+
+@test "-z open refused dropped, -w 1: exit 4 at 1 s, one line per failure in order" {
+	three_targets
+	t0=$(now_ms)
+	run -4 --separate-stderr in_ns "$TCPDIAL" -z -w 1 127.0.0.1:"$OPEN" \
+	    127.0.0.1:"$REFUSED" 127.0.0.1:"$DROPPED"
+	elapsed_ok "$t0" 1000 1100
+	[ "${#stderr_lines[@]}" = 2 ]
+	[ "${stderr_lines[0]}" = "tcpdial: connect to 127.0.0.1 port $REFUSED: Connection refused" ]
+	[ "${stderr_lines[1]}" = "tcpdial: connect to 127.0.0.1 port $DROPPED: Connection timed out" ]
+}
+
+@test "-z open dropped refused: the status is the first failing operand's (5), not the first to fail" {
+	three_targets
+	run -5 --separate-stderr in_ns "$TCPDIAL" -z -w 1 127.0.0.1:"$OPEN" \
+	    127.0.0.1:"$DROPPED" 127.0.0.1:"$REFUSED"
+	[ "${stderr_lines[0]}" = "tcpdial: connect to 127.0.0.1 port $DROPPED: Connection timed out" ]
+	[ "${stderr_lines[1]}" = "tcpdial: connect to 127.0.0.1 port $REFUSED: Connection refused" ]
+}
+
+@test "--any: exit 0 as soon as one connects, the dropped one abandoned" {
+	three_targets
+	t0=$(now_ms)
+	run -0 --separate-stderr in_ns "$TCPDIAL" -z --any -w 5 \
+	    127.0.0.1:"$DROPPED" 127.0.0.1:"$REFUSED" 127.0.0.1:"$OPEN"
+	elapsed_ok "$t0" 0 500
+	[ -z "$stderr" ]
+}
+
+@test "--any, every target failing: the first failing operand's status" {
+	three_targets
+	run -5 --separate-stderr in_ns "$TCPDIAL" -z --any -w 500ms \
+	    127.0.0.1:"$DROPPED" 127.0.0.1:"$REFUSED"
+	[ "${#stderr_lines[@]}" = 2 ]
+}
+
+@test "200 targets at once: every one reported, no thread, bounded memory" {
+	local -a targets=()
+	local i
+	PEER_NS=$NS start_peer -t 0 acceptloop 100
+	for i in $(seq 100); do
+		targets+=(127.0.0.1:"$PORT" 127.0.0.1:9)
+	done
+	run -4 --separate-stderr in_ns strace -f -qq -e trace=clone,clone3 \
+	    -o "$BATS_TEST_TMPDIR/clones" /usr/bin/time -f '%M' \
+	    -o "$BATS_TEST_TMPDIR/rss" "$TCPDIAL" -z "${targets[@]}"
+	[ "$(grep -c 'Connection refused' <<<"$stderr")" = 100 ]
+	finish_peer
+	[ "$(report accepts)" = 100 ]
+	# strace saw time(1) fork tcpdial; tcpdial itself made no thread.
+	[ "$(grep -c 'clone' "$BATS_TEST_TMPDIR/clones")" = 1 ]
+	rss_ok "$(cat "$BATS_TEST_TMPDIR/rss")" 8192
+}
+
+@test "200 names at once: never more than 8 lookups running" {
+	local -a targets=()
+	local i
+	dead_resolver
+	for i in $(seq 200); do
+		targets+=("host$i.example:80")
+	done
+	run -3 --separate-stderr in_ns strace -f -qq -e trace=clone,clone3 \
+	    -o "$BATS_TEST_TMPDIR/clones" "$TCPDIAL" -z -w 1 "${targets[@]}"
+	[ "${#stderr_lines[@]}" = 200 ]
+	[ "${stderr_lines[199]}" = "tcpdial: resolve host200.example: timed out" ]
+	# Every lookup waits on the dead resolver: only the first 8 start.
+	[ "$(grep -c 'clone' "$BATS_TEST_TMPDIR/clones")" = 8 ]
+}
+
+@test "-v: the lookup, the attempt and the first byte, in ms since the start" {
+	PEER_NS=$NS start_peer -t 10 accept send 10 fin
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -4 -v dual "$PORT" </dev/null
+	[[ "${stderr_lines[0]}" =~ ^tcpdial:\ resolved\ dual\ in\ [0-9]+\ ms:\ 1\ address$ ]]
+	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ connected\ to\ dual\ \(127\.0\.0\.1\)\ port\ $PORT\ from\ .*\ in\ [0-9]+\ ms$ ]]
+	[[ "${stderr_lines[2]}" =~ ^tcpdial:\ first\ byte\ after\ [0-9]+\ ms$ ]]
+}
+
+@test "-z ... -- COMMAND: run after success, its status passes through" {
+	PEER_NS=$NS start_peer -t 10 accept sink
+	run -42 in_ns "$TCPDIAL" -z 127.0.0.1:"$PORT" -- sh -c 'exit 42'
+}
+
+@test "-z ... -- COMMAND: never run after a failure" {
+	run -4 in_ns "$TCPDIAL" -z 127.0.0.1:9 -- touch "$BATS_TEST_TMPDIR/ran"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "-z ... -- COMMAND not found: 127, and the line" {
+	PEER_NS=$NS start_peer -t 10 accept sink
+	run -127 --separate-stderr in_ns "$TCPDIAL" -z 127.0.0.1:"$PORT" -- \
+	    /nonexistent/cmd
+	[ "$stderr" = "tcpdial: run /nonexistent/cmd: No such file or directory" ]
+}
