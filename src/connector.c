@@ -170,7 +170,7 @@ turn(struct connector *c)
 	if (n == -1 && errno == EINTR && sig_count() > 0)
 		return TD_SIGNAL_BASE + sig_first();
 	if (n == -1 && errno != EINTR) {
-		report_fail("poll");
+		report_local(NULL, LOCAL_POLL);
 		return TD_FAILURE;
 	}
 	if (n > 0)
@@ -232,12 +232,12 @@ connector_run(const struct options *o, struct session *ss, size_t n)
 	size_t i;
 
 	if (n > 1 && (d = calloc(n, sizeof(*d))) == NULL)
-		return report_fail("connect phase"), TD_FAILURE;
+		return report_local(NULL, LOCAL_MEMORY), TD_FAILURE;
 	memset(d, 0, n * sizeof(*d));
 	for (i = 0; i < n; i++)
 		d[i].s = &ss[i];
 	if (!connector_init(&c, o, d, n))
-		code = (report_fail("connect phase"), TD_FAILURE);
+		code = (report_local(NULL, LOCAL_MEMORY), TD_FAILURE);
 	/* Sockets from here on: a signal ends the phase, not tcpdial. */
 	sig_hold();
 	c.deadline = clock_earliest(o->connect_timeout_ms == -1 ? NO_DEADLINE :

@@ -135,8 +135,7 @@ deadline_expired(const struct options *o, struct session *s,
 		return ended(s, r, TD_DISCONNECT);
 	}
 	if (settled(o, s, r, now)) {
-		report_verbose(o, 1, "%s: quiet for %lld ms: settled",
-		    report_peer(s), o->settle_ms);
+		report_note(o, s, NOTE_SETTLED, o->settle_ms);
 		s->how = END_SETTLED;
 		return r->end_code;
 	}

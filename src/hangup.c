@@ -31,7 +31,7 @@ hangup_fin(const struct options *o, struct session *s)
 		errno = ECONNRESET;
 		return -1;
 	}
-	report_verbose(o, 2, "sent FIN to %s", report_peer(s));
+	report_note(o, s, NOTE_FIN_SENT, 0);
 	return 0;
 }
 
@@ -158,8 +158,7 @@ close_abort(const struct options *o, struct session *s, int code)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
 	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {
-		report_fail("set SO_LINGER on %s (no RST sent)",
-		    report_peer(s));
+		report_local(s, LOCAL_LINGER);
 		/* A plain close: unread data would make it an RST after all. */
 		drain_queue(s->fd);
 		close(s->fd);
@@ -168,7 +167,7 @@ close_abort(const struct options *o, struct session *s, int code)
 	}
 	close(s->fd);
 	s->how = END_ABORT;
-	report_verbose(o, 2, "sent RST to %s", report_peer(s));
+	report_note(o, s, NOTE_RST_SENT, 0);
 	return code;
 }
 
@@ -224,7 +223,7 @@ finish_graceful(const struct options *o, struct session *s, int code)
 		return disconnect_failed(s, code);
 	s->disconnect_done = state == 1;
 	if (s->disconnect_done) {
-		report_verbose(o, 1, "disconnect complete after %lld ms",
+		report_note(o, s, NOTE_DISCONNECTED,
 		    clock_now_ms() - s->fin_sent_ms);
 		close_graceful(o, s);
 		return code;

@@ -54,7 +54,7 @@ probe_exec(const struct options *o)
 {
 	sig_restore();
 	execvp(o->command[0], o->command);
-	report_fail("run %s", o->command[0]);
+	report_run_failed(o->command[0]);
 	return errno == ENOENT ? CMD_NOT_FOUND : CMD_CANNOT_RUN;
 }
 
@@ -72,7 +72,7 @@ probe_run(const struct options *o)
 	int code;
 
 	if (n > 1 && (ss = calloc(n, sizeof(*ss))) == NULL) {
-		report_fail("probe");
+		report_local(NULL, LOCAL_MEMORY);
 		return TD_FAILURE;
 	}
 	for (i = 0; i < n; i++)

@@ -63,7 +63,7 @@ move_up(const struct options *o, struct session *s, struct relay *r,
 	if (n > 0 && buf_wrote_sink(&r->up, from_source))
 		s->bytes_out += (unsigned long long)n;
 	if (n == 0 && buf_read_source(&r->up, from_source)) {
-		report_verbose(o, 2, "stdin: end of file");
+		report_note(o, s, NOTE_STDIN_EOF, 0);
 		r->stdin_done = true;
 	}
 	if (n != -1 || would_block())
@@ -72,7 +72,7 @@ move_up(const struct options *o, struct session *s, struct relay *r,
 		connection_failed(r, s, "write to");
 		return GO_ON;
 	}
-	report_fail("read from stdin");
+	report_local(s, LOCAL_STDIN);
 	return TD_IO;
 }
 
@@ -84,7 +84,7 @@ move_up(const struct options *o, struct session *s, struct relay *r,
 static void
 peer_fin(const struct options *o, struct session *s, struct relay *r)
 {
-	report_verbose(o, 1, "%s closed its side (FIN)", report_peer(s));
+	report_note(o, s, NOTE_PEER_FIN, 0);
 	s->peer_fin_ms = clock_now_ms();
 	r->peer_done = true;
 	if (r->stdin_tty)
@@ -118,7 +118,7 @@ move_down(const struct options *o, struct session *s, struct relay *r,
 		connection_failed(r, s, "read from");
 		return GO_ON;
 	}
-	report_fail("write to stdout");
+	report_local(s, LOCAL_STDOUT);
 	r->stdout_failed = true;
 	return TD_IO;
 }
@@ -258,8 +258,7 @@ relay_signal(const struct options *o, struct session *s, struct relay *r)
 		s->how = END_ABORT;
 		return r->end_code;
 	}
-	report_verbose(o, 1, "signal %d: closing (again to reset)",
-	    sig_first());
+	report_note(o, s, NOTE_SIGNAL, sig_first());
 	r->stdin_done = true;
 	buf_discard(&r->up);
 	return GO_ON;
@@ -285,7 +284,7 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 	n = ppoll(pfd, SLOT_COUNT, clock_timespec(deadline_poll_ms(o, s, r),
 	    &ts), sig_pollmask());
 	if (n == -1 && errno != EINTR) {
-		report_fail("poll");
+		report_local(s, LOCAL_POLL);
 		s->how = END_CUT;
 		return TD_FAILURE;
 	}
@@ -306,24 +305,13 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 static int
 flush_down(struct session *s, struct relay *r, int code)
 {
-	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
-	long long deadline = deadline_flush(s, r, code);
-	struct timespec ts;
 	int seen = sig_count();
 
 	if (r->stdout_failed || r->down.mover != MOVER_COPY)
 		return code;
-	while (buf_has_data(&r->down)) {
-		if (buf_step(&r->down, false) != -1)
-			continue;
-		if (!would_block()) {
-			report_fail("write to stdout");
-			return code == TD_OK ? TD_IO : code;
-		}
-		if (clock_expired(deadline) || sig_count() != seen)
-			break;
-		ppoll(&pfd, 1, clock_timespec(clock_poll_ms(deadline,
-		    NO_DEADLINE), &ts), sig_pollmask());
+	if (buf_flush(&r->down, deadline_flush(s, r, code)) == -1) {
+		report_local(s, LOCAL_STDOUT);
+		return code == TD_OK ? TD_IO : code;
 	}
 	if (!buf_has_data(&r->down))
 		return code;
@@ -360,8 +348,7 @@ relay_run(const struct options *o, struct session *s)
 	int code;
 
 	relay_init(o, s, &r);
-	report_verbose(o, 2, "relay: stdin to socket by %s, socket to stdout "
-	    "by %s", buf_mover_name(&r.up), buf_mover_name(&r.down));
+	report_movers(o, buf_mover_name(&r.up), buf_mover_name(&r.down));
 	while ((code = relay_turn(o, s, &r)) == GO_ON)
 		;
 	return flush_down(s, &r, code);

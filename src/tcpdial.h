@@ -114,6 +114,26 @@ enum end_how {
 	END_SETTLED,		/* --settle: the reply went quiet; we closed */
 };
 
+/* The -v notes on a session's way (report_note). */
+enum note {
+	NOTE_STDIN_EOF,
+	NOTE_PEER_FIN,
+	NOTE_FIN_SENT,
+	NOTE_RST_SENT,
+	NOTE_SIGNAL,		/* with the signal's number */
+	NOTE_SETTLED,		/* with --settle's ms */
+	NOTE_DISCONNECTED,	/* with the ms since our FIN */
+};
+
+/* Local failures, each said with errno (report_local). */
+enum local {
+	LOCAL_STDIN,		/* read from stdin */
+	LOCAL_STDOUT,		/* write to stdout */
+	LOCAL_POLL,
+	LOCAL_LINGER,		/* SO_LINGER for an RST */
+	LOCAL_MEMORY,		/* the connect phase's tables */
+};
+
 /* Which side stopped an idle session (-i). */
 enum stall {
 	STALL_PEER_SILENT,	/* the peer sent nothing */
@@ -289,6 +309,7 @@ ssize_t		 buf_step(struct buf *, bool);
 bool		 buf_read_source(const struct buf *, bool);
 bool		 buf_wrote_sink(const struct buf *, bool);
 bool		 buf_socket_failed(const struct buf *, bool);
+int		 buf_flush(struct buf *, long long);
 
 /* clock.c */
 long long	 clock_now_ms(void);
@@ -364,32 +385,13 @@ int		 probe_run(const struct options *);
 int		 relay_run(const struct options *, struct session *);
 
 /* report.c */
-void		 report_fail(const char *, ...)
-		    __attribute__((__format__(__printf__, 1, 2)));
-void		 report_failx(const char *, ...)
-		    __attribute__((__format__(__printf__, 1, 2)));
-/*
- * A -v line, printed when the verbosity is at least level.  A macro, so
- * that a quieter run evaluates none of the arguments: naming the peer
- * (report_peer) is not free.
- */
-#define report_verbose(o, level, ...) do {				\
-	if ((o)->verbose >= (level))					\
-		report_failx(__VA_ARGS__);				\
-} while (0)
 const char	*report_peer(struct session *);
-void		 report_resolved(const struct options *,
-		    const struct session *);
-void		 report_attempt_start(const struct options *,
-		    const struct session *, const struct attempt *);
-void		 report_attempt_end(const struct options *, struct session *,
-		    const struct attempt *);
-void		 report_target_failed(const struct options *,
-		    const struct session *);
-void		 report_source_failed(const struct options *,
-		    const struct source *);
-void		 report_first_byte(const struct options *,
-		    const struct session *);
+void		 report_note(const struct options *, struct session *,
+		    enum note, long long);
+void		 report_movers(const struct options *, const char *,
+		    const char *);
+void		 report_local(struct session *, enum local);
+void		 report_run_failed(const char *);
 void		 report_disconnect_late(const struct options *,
 		    struct session *);
 void		 report_broken(struct session *, const char *);
@@ -403,6 +405,20 @@ void		 report_summary(const struct options *, const struct session *,
 /* stdio.c */
 void		 stdio_init(bool);
 void		 stdio_close_out(void);
+
+/* report_connect.c */
+void		 report_resolved(const struct options *,
+		    const struct session *);
+void		 report_attempt_start(const struct options *,
+		    const struct session *, const struct attempt *);
+void		 report_attempt_end(const struct options *, struct session *,
+		    const struct attempt *);
+void		 report_target_failed(const struct options *,
+		    const struct session *);
+void		 report_source_failed(const struct options *,
+		    const struct source *);
+void		 report_first_byte(const struct options *,
+		    const struct session *);
 
 /* resolve.c */
 struct lookup	*resolve_start(const char *, const char *,
