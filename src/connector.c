@@ -200,8 +200,8 @@ connector_init(struct connector *c, const struct options *o,
 	if (want <= SLOTS_LOCAL)
 		return true;
 	c->cap = want;
-	c->pfd = reallocarray(NULL, want, sizeof(*c->pfd));
-	c->slot = reallocarray(NULL, want, sizeof(*c->slot));
+	c->pfd = calloc(want, sizeof(*c->pfd));
+	c->slot = calloc(want, sizeof(*c->slot));
 	return c->pfd != NULL && c->slot != NULL;
 }
 

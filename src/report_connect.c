@@ -5,6 +5,7 @@
  * run's start, as curl's --write-out times are.
  */
 #include <err.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,8 +111,10 @@ resolve_failure(const char *what, const char *host, int rc, int err)
 {
 	if (rc == RESOLVE_TIMED_OUT)
 		warnx("resolve %s%s: timed out", what, host);
-	else if (rc == EAI_SYSTEM)
-		warnc(err, "resolve %s%s", what, host);
+	else if (rc == EAI_SYSTEM) {
+		errno = err;
+		warn("resolve %s%s", what, host);
+	}
 	else
 		warnx("resolve %s%s: %s", what, host, gai_strerror(rc));
 }

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -61,7 +62,7 @@ lookup_thread(void *arg)
 	/* A pipe just made has room for its one byte: this cannot fail. */
 	if (atomic_compare_exchange_strong(&lk->state, &running, LK_DONE) &&
 	    write(lk->pipe[1], "", 1) == -1)
-		abort();
+		lk->err = errno;
 	lookup_unref(lk);
 	return NULL;
 }
@@ -80,16 +81,14 @@ static int
 start_thread(struct lookup *lk)
 {
 	sigset_t all, old;
-	pthread_attr_t attr;
 	pthread_t tid;
 	int rc;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(&tid, &attr, lookup_thread, lk);
-	pthread_attr_destroy(&attr);
+	rc = pthread_create(&tid, NULL, lookup_thread, lk);
+	if (rc == 0)
+		pthread_detach(tid);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -168,15 +167,13 @@ resolve_finish(struct lookup *lk, struct addrinfo **res)
 void
 resolve_abandon(struct lookup *lk)
 {
+	struct pollfd pfd = { .fd = lk->pipe[0], .events = POLLIN };
 	int running = LK_RUNNING;
-	char byte;
 
+	/* Done already: its byte is written, or about to be; wait for it. */
 	if (!atomic_compare_exchange_strong(&lk->state, &running,
-	    LK_ABANDONED)) {
-		/* Done already: its byte is written, or about to be. */
-		while (read(lk->pipe[0], &byte, 1) == -1 && errno == EAGAIN)
-			sched_yield();
-	}
+	    LK_ABANDONED))
+		(void)ppoll(&pfd, 1, NULL, NULL);
 	close(lk->pipe[0]);
 	close(lk->pipe[1]);
 	lookup_unref(lk);
