@@ -18,11 +18,17 @@ static void
 take_addresses(struct session *s, const struct addrinfo *res)
 {
 	struct sockaddr_storage addrs[ATTEMPTS_MAX];
-	size_t n = 0, i;
+	size_t n = 0, more = 0, i;
 
-	for (; res != NULL; res = res->ai_next, s->naddrs++)
+	memset(addrs, 0, sizeof(addrs));
+	for (; res != NULL; res = res->ai_next)
 		if (n < ATTEMPTS_MAX && res->ai_addrlen <= sizeof(addrs[0]))
 			memcpy(&addrs[n++], res->ai_addr, res->ai_addrlen);
+		else
+			more++;
+	n = eyeballs_unique(addrs, n);
+	/* Those past ATTEMPTS_MAX are counted, not tried: -v says so. */
+	s->naddrs = n + more;
 	eyeballs_order(addrs, n);
 	for (i = 0; i < n; i++) {
 		s->attempts[i].addr = addrs[i];

@@ -354,6 +354,7 @@ void		 dialing_failed(struct connector *, struct dialing *,
 void		 dialing_due(struct connector *, long long);
 
 /* eyeballs.c */
+size_t		 eyeballs_unique(struct sockaddr_storage *, size_t);
 void		 eyeballs_order(struct sockaddr_storage *, size_t);
 
 /* exitcode.c */
