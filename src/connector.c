@@ -38,7 +38,11 @@ connector_session(struct session *s, const struct options *o,
 	    start_ms + o->max_time_ms;
 }
 
-/* The deadline passed: every target still going has timed out. */
+/*
+ * The deadline passed: every target still going has timed out, in its
+ * lookup (3) or in its attempts (5).  One that waited for a socket of
+ * its own (too many targets at once) has its first attempt time out.
+ */
 static void
 time_out(struct connector *c, long long now)
 {
@@ -50,7 +54,7 @@ time_out(struct connector *c, long long now)
 		d = &c->d[i];
 		if (d->phase == PH_DONE)
 			continue;
-		if (d->phase != PH_CONNECTING || d->next == 0) {
+		if (d->phase != PH_CONNECTING) {
 			dialing_abandon(c, d, now);
 			d->s->resolve_rc = RESOLVE_TIMED_OUT;
 			dialing_done(c, d, TD_RESOLVE);
@@ -61,6 +65,12 @@ time_out(struct connector *c, long long now)
 			if (a->fd != -1)
 				dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT,
 				    now);
+		}
+		if (d->phase != PH_DONE && d->next < d->s->nattempts) {
+			a = &d->s->attempts[d->next++];
+			a->started_ms = now;
+			a->step = STEP_CONNECT;
+			dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
 		}
 		if (d->phase != PH_DONE)
 			dialing_done(c, d, TD_TIMEOUT);

@@ -199,3 +199,23 @@ three_targets() {
 	    /nonexistent/cmd
 	[ "$stderr" = "tcpdial: run /nonexistent/cmd: No such file or directory" ]
 }
+
+@test "more targets than descriptors: the rest wait their turn, each reported" {
+	local -a targets=()
+	local i
+	in_ns iptables -A INPUT -p tcp --dport 10 -j DROP
+	for i in $(seq 50); do
+		targets+=(127.0.0.1:9)
+	done
+	# 40 descriptors: 16 attempts at a time; each refusal frees one.
+	run -4 --separate-stderr in_ns bash -c 'ulimit -n 40 && exec "$@"' _ \
+	    "$TCPDIAL" -z "${targets[@]}"
+	[ "${#stderr_lines[@]}" = 50 ]
+	[ "$(grep -c 'port 9: Connection refused$' <<<"$stderr")" = 50 ]
+	# Black-holed: those that never got a socket time out at -w too.
+	targets=("${targets[@]/%:9/:10}")
+	run -5 --separate-stderr in_ns bash -c 'ulimit -n 40 && exec "$@"' _ \
+	    "$TCPDIAL" -z -w 1 "${targets[@]}"
+	[ "${#stderr_lines[@]}" = 50 ]
+	[ "$(grep -c 'port 10: Connection timed out$' <<<"$stderr")" = 50 ]
+}
