@@ -38,45 +38,6 @@ connector_session(struct session *s, const struct options *o,
 	    start_ms + o->max_time_ms;
 }
 
-/*
- * The deadline passed: every target still going has timed out, in its
- * lookup (3) or in its attempts (5).  One that waited for a socket of
- * its own (too many targets at once) has its first attempt time out.
- */
-static void
-time_out(struct connector *c, long long now)
-{
-	struct dialing *d;
-	struct attempt *a;
-	size_t i, j;
-
-	for (i = 0; i < c->n; i++) {
-		d = &c->d[i];
-		if (d->phase == PH_DONE)
-			continue;
-		if (d->phase != PH_CONNECTING) {
-			dialing_abandon(c, d, now);
-			d->s->resolve_rc = RESOLVE_TIMED_OUT;
-			dialing_done(c, d, TD_RESOLVE);
-			continue;
-		}
-		for (j = 0; j < d->s->nattempts; j++) {
-			a = &d->s->attempts[j];
-			if (a->fd != -1)
-				dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT,
-				    now);
-		}
-		if (d->phase != PH_DONE && d->next < d->s->nattempts) {
-			a = &d->s->attempts[d->next++];
-			a->started_ms = now;
-			a->step = STEP_CONNECT;
-			dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
-		}
-		if (d->phase != PH_DONE)
-			dialing_done(c, d, TD_TIMEOUT);
-	}
-}
-
 /* The poll set: running lookups and attempts.  Returns how many. */
 static size_t
 fill_poll(struct connector *c)
@@ -188,90 +149,120 @@ turn(struct connector *c)
 	return GO_ON;
 }
 
-/* Poll slots for n targets, within the descriptors we may open. */
+/*
+ * Descriptors kept back from attempts, with many targets: stdio, and
+ * for each lookup its pipe and the resolver's own sockets.
+ */
+#define FDS_RESERVED (3 + LOOKUPS_MAX * 4 + 4)
+
+/* Set up c for the n targets of ss; false (reported) without memory. */
 static bool
 connector_init(struct connector *c, const struct options *o,
-    struct dialing *d, size_t n)
+    struct session *ss, size_t n)
 {
 	struct rlimit rl;
-	size_t want;
+	size_t want, i;
 
 	c->o = o;
-	c->d = d;
 	c->n = c->left = n;
+	c->d = n == 1 ? c->local_d : calloc(n, sizeof(*c->d));
 	c->sockets_max = ATTEMPTS_MAX;
 	if (n > 1 && getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		c->sockets_max = rl.rlim_cur > 1024 ? 1000 :
-		    (int)rl.rlim_cur - 24;
-	want = (size_t)c->sockets_max + LOOKUPS_MAX + 1;
-	c->cap = SLOTS_LOCAL;
-	c->pfd = c->local_pfd;
-	c->slot = c->local_slot;
-	if (want <= SLOTS_LOCAL)
-		return true;
+		c->sockets_max = rl.rlim_cur > 1000 + FDS_RESERVED ? 1000 :
+		    (int)rl.rlim_cur - FDS_RESERVED;
+	/* However few descriptors there are, one attempt at a time. */
+	if (c->sockets_max < 1)
+		c->sockets_max = 1;
+	want = (size_t)c->sockets_max + (n < LOOKUPS_MAX ? n : LOOKUPS_MAX) +
+	    1;
 	c->cap = want;
-	c->pfd = calloc(want, sizeof(*c->pfd));
-	c->slot = calloc(want, sizeof(*c->slot));
-	return c->pfd != NULL && c->slot != NULL;
-}
-
-static void
-connector_free(struct connector *c)
-{
-	if (c->pfd != c->local_pfd) {
-		free(c->pfd);
-		free(c->slot);
+	c->pfd = want <= SLOTS_LOCAL ? c->local_pfd :
+	    calloc(want, sizeof(*c->pfd));
+	c->slot = want <= SLOTS_LOCAL ? c->local_slot :
+	    calloc(want, sizeof(*c->slot));
+	if (c->d == NULL || c->pfd == NULL || c->slot == NULL) {
+		report_local(NULL, LOCAL_MEMORY);
+		return false;
 	}
+	for (i = 0; i < n; i++)
+		c->d[i] = (struct dialing){ .s = &ss[i], .last_code = TD_FAILURE };
+	return true;
 }
 
-/*
- * The connect phase of the n targets whose sessions are ss (set up by
- * connector_session()), all at once.  Each session ends with its code
- * (TD_OK and its fd connected, or its failure; GO_ON when --any left it
- * behind) and the record of its lookup and attempts.  Returns GO_ON, or
- * 128+n when a signal ended the phase, or TD_FAILURE when the phase
- * itself failed (no memory, poll); then every socket is closed.
- */
-int
-connector_run(const struct options *o, struct session *ss, size_t n)
+/* Close what is still going, and free what init took. */
+static void
+connector_end(struct connector *c)
 {
-	struct dialing dial_one, *d = &dial_one;
-	struct connector c = { 0 };
+	size_t i;
+
+	for (i = 0; c->d != NULL && i < c->n; i++)
+		dialing_abandon(c, &c->d[i], clock_now_ms());
+	source_end(&c->src, false);
+	if (c->pfd != c->local_pfd)
+		free(c->pfd);
+	if (c->slot != c->local_slot)
+		free(c->slot);
+	if (c->d != c->local_d)
+		free(c->d);
+}
+
+/* Turn after turn until every target is done (--any: one connected). */
+static int
+connector_loop(struct connector *c)
+{
 	long long now;
 	int code = GO_ON;
 	size_t i;
 
-	if (n > 1 && (d = calloc(n, sizeof(*d))) == NULL)
-		return report_local(NULL, LOCAL_MEMORY), TD_FAILURE;
-	memset(d, 0, n * sizeof(*d));
-	for (i = 0; i < n; i++)
-		d[i].s = &ss[i];
-	if (!connector_init(&c, o, d, n))
-		code = (report_local(NULL, LOCAL_MEMORY), TD_FAILURE);
+	while (code == GO_ON && c->left > 0 && !c->stop) {
+		now = clock_now_ms();
+		if (c->src.failed)
+			source_failed(c, now);
+		else if (c->deadline != NO_DEADLINE && now >= c->deadline &&
+		    !source_ready(&c->src))
+			source_end(&c->src, true);
+		else if (c->deadline != NO_DEADLINE && now >= c->deadline) {
+			for (i = 0; i < c->n; i++)
+				if (c->d[i].phase != PH_DONE)
+					dialing_time_out(c, &c->d[i], now);
+		} else
+			dialing_due(c, now);
+		if (c->left > 0 && !c->stop)
+			code = turn(c);
+	}
+	return code;
+}
+
+/*
+ * The connect phase of the n targets whose sessions are ss (set up by
+ * connector_session()), all at once.  Each session ends with its code:
+ * TD_OK, connected (won, when given, is called with it at once and
+ * takes its descriptor; else s->fd is the caller's), its failure, or
+ * GO_ON when --any left it behind; and the record of its lookup and
+ * attempts.  Returns GO_ON, 128+n when a signal ended the phase, or
+ * TD_FAILURE when the phase itself failed (memory, poll), reported.
+ * Nothing of the phase is left open but the winners' sockets.
+ */
+int
+connector_run(const struct options *o, struct session *ss, size_t n,
+    won_fn *won)
+{
+	struct connector c = { 0 };
+	int code;
+
+	if (!connector_init(&c, o, ss, n)) {
+		connector_end(&c);
+		return TD_FAILURE;
+	}
+	c.won_fn = won;
+	/* Before any thread: setlocale(3) is not thread-safe. */
+	resolve_locale(o);
 	/* Sockets from here on: a signal ends the phase, not tcpdial. */
 	sig_hold();
 	c.deadline = clock_earliest(o->connect_timeout_ms == -1 ? NO_DEADLINE :
 	    ss[0].start_ms + o->connect_timeout_ms, ss[0].max_deadline);
 	source_start(&c.src, o);
-	while (code == GO_ON && c.left > 0 && !c.stop) {
-		now = clock_now_ms();
-		if (c.src.failed)
-			source_failed(&c, now);
-		else if (c.deadline != NO_DEADLINE && now >= c.deadline) {
-			if (!source_ready(&c.src))
-				source_end(&c.src, true);
-			else
-				time_out(&c, now);
-		} else
-			dialing_due(&c, now);
-		if (c.left > 0 && !c.stop)
-			code = turn(&c);
-	}
-	for (i = 0; i < n; i++)
-		dialing_abandon(&c, &d[i], clock_now_ms());
-	source_end(&c.src, false);
-	connector_free(&c);
-	if (d != &dial_one)
-		free(d);
+	code = connector_loop(&c);
+	connector_end(&c);
 	return code;
 }

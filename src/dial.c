@@ -15,7 +15,7 @@ dial(const struct options *o, struct session *s)
 	int code;
 
 	connector_session(s, o, &o->targets[0], clock_now_ms());
-	if ((code = connector_run(o, s, 1)) != GO_ON)
+	if ((code = connector_run(o, s, 1, NULL)) != GO_ON)
 		return code;
 	if (s->code != TD_OK)
 		report_target_failed(o, s);

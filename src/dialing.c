@@ -48,23 +48,31 @@ dialing_done(struct connector *c, struct dialing *d, int code)
 	c->left--;
 }
 
-/* Start d's lookup, or take its address at once when it is one. */
-void
-dialing_start(struct connector *c, struct dialing *d, long long now)
+/* Whether d's host is an address: then it is d's one attempt, due now. */
+static bool
+dialing_literal(const struct connector *c, struct dialing *d, long long now)
 {
 	const struct target_spec *t = d->s->target;
 	struct sockaddr_storage ss;
 	struct addrinfo ai = { 0 };
 
-	if (addr_literal(t->host, t->port, c->o->family, &ss)) {
-		ai.ai_addr = (struct sockaddr *)&ss;
-		ai.ai_addrlen = addr_len(&ss);
-		take_addresses(d->s, &ai);
-		d->phase = PH_CONNECTING;
-		d->next_ms = now;
-		return;
-	}
-	if (c->lookups >= LOOKUPS_MAX)
+	if (!addr_literal(t->host, t->port, c->o->family, &ss))
+		return false;
+	ai.ai_addr = (struct sockaddr *)&ss;
+	ai.ai_addrlen = addr_len(&ss);
+	take_addresses(d->s, &ai);
+	d->phase = PH_CONNECTING;
+	d->next_ms = now;
+	return true;
+}
+
+/* Start d's lookup, or take its address at once when it is one. */
+void
+dialing_start(struct connector *c, struct dialing *d, long long now)
+{
+	const struct target_spec *t = d->s->target;
+
+	if (dialing_literal(c, d, now) || c->lookups >= LOOKUPS_MAX)
 		return;
 	d->lk = resolve_start(t->host, t->port, c->o, false);
 	if (d->lk == NULL) {
@@ -146,6 +154,9 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	dialing_abandon(c, d, now);
 	dialing_done(c, d, TD_OK);
 	c->won++;
+	/* A probe closes it now: its descriptor is free for the next. */
+	if (c->won_fn != NULL)
+		c->won_fn(c->o, s);
 }
 
 /*
@@ -163,7 +174,7 @@ dialing_failed(struct connector *c, struct dialing *d, struct attempt *a,
 		c->sockets--;
 		d->running--;
 	}
-	a->code = code;
+	a->code = d->last_code = code;
 	a->err = err;
 	a->ended_ms = now;
 	report_attempt_end(c->o, d->s, a);
@@ -217,4 +228,39 @@ dialing_due(struct connector *c, long long now)
 			dialing_next(c, d, now);
 		c->stop = c->o->any && c->won > 0;
 	}
+}
+
+/*
+ * The deadline passed with d still going: a lookup times out (3), and
+ * so do the attempts running (5).  The status is then that of the
+ * attempt that ended last; one that never had a socket (too many
+ * targets at once) has its first attempt time out.
+ */
+void
+dialing_time_out(struct connector *c, struct dialing *d, long long now)
+{
+	struct attempt *a;
+	size_t j;
+
+	if (d->phase == PH_QUEUED)
+		(void)dialing_literal(c, d, now);
+	if (d->phase != PH_CONNECTING) {
+		dialing_abandon(c, d, now);
+		d->s->resolve_rc = RESOLVE_TIMED_OUT;
+		dialing_done(c, d, TD_RESOLVE);
+		return;
+	}
+	for (j = 0; j < d->s->nattempts; j++) {
+		a = &d->s->attempts[j];
+		if (a->fd != -1)
+			dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
+	}
+	if (d->phase != PH_DONE && d->next == 0 && d->s->nattempts > 0) {
+		a = &d->s->attempts[d->next++];
+		a->started_ms = now;
+		a->step = STEP_CONNECT;
+		dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
+	}
+	if (d->phase != PH_DONE)
+		dialing_done(c, d, d->last_code);
 }

@@ -15,8 +15,20 @@
 #define CMD_NOT_FOUND 127
 
 /*
- * Close what connected, say what failed, in operand order.  Returns the
- * status of the first target that failed, or TD_OK.
+ * A target connected: close it at once, as --close says, so that its
+ * descriptor is free for the targets still waiting for one.
+ */
+static void
+probe_won(const struct options *o, struct session *s)
+{
+	s->how = END_CUT;
+	s->code = hangup_end(o, s, TD_OK);
+	report_summary(o, s, s->code);
+}
+
+/*
+ * Say what failed, in operand order.  Returns the status of the first
+ * target that failed, or TD_OK.
  */
 static int
 probe_end(const struct options *o, struct session *ss, size_t n)
@@ -26,12 +38,7 @@ probe_end(const struct options *o, struct session *ss, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ss[i].code == TD_OK) {
-			ss[i].how = END_CUT;
-			ss[i].code = hangup_end(o, &ss[i], TD_OK);
-			report_summary(o, &ss[i], ss[i].code);
-			one_ok = one_ok || ss[i].code == TD_OK;
-		}
+		one_ok = one_ok || ss[i].code == TD_OK;
 	/* --any: one answered; the others' failures do not matter. */
 	if (o->any && one_ok)
 		return TD_OK;
@@ -77,9 +84,12 @@ probe_run(const struct options *o)
 	}
 	for (i = 0; i < n; i++)
 		connector_session(&ss[i], o, &o->targets[i], start);
-	code = connector_run(o, ss, n);
+	code = connector_run(o, ss, n, probe_won);
 	if (code == GO_ON)
 		code = probe_end(o, ss, n);
+	/* A signal that came after the last wait still ends it. */
+	if (code == TD_OK && sig_count() > 0)
+		code = TD_SIGNAL_BASE + sig_first();
 	if (ss != &one)
 		free(ss);
 	if (code == TD_OK && o->command != NULL)

@@ -34,7 +34,7 @@ struct lookup {
 	atomic_int state;
 	atomic_int refs;
 	int pipe[2];		/* [0]: the main thread polls it */
-	const char *host, *port;
+	char *host, *port;	/* copies: the thread may outlive them */
 	struct addrinfo hints;
 	struct addrinfo *res;
 	int rc;			/* getaddrinfo's return */
@@ -48,6 +48,8 @@ lookup_unref(struct lookup *lk)
 		return;
 	if (lk->res != NULL)
 		freeaddrinfo(lk->res);
+	free(lk->host);
+	free(lk->port);
 	free(lk);
 }
 
@@ -107,26 +109,27 @@ resolve_start(const char *host, const char *port, const struct options *o,
 
 	if ((lk = calloc(1, sizeof(*lk))) == NULL)
 		return NULL;
-	if (pipe2(lk->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+	lk->pipe[0] = lk->pipe[1] = -1;
+	if ((host != NULL && (lk->host = strdup(host)) == NULL) ||
+	    (port != NULL && (lk->port = strdup(port)) == NULL) ||
+	    pipe2(lk->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		free(lk->host);
+		free(lk->port);
 		free(lk);
 		return NULL;
 	}
-	lk->host = host;
-	lk->port = port;
 	lk->hints.ai_family = o->family;
 	lk->hints.ai_socktype = SOCK_STREAM;
 	lk->hints.ai_protocol = IPPROTO_TCP;
 	lk->hints.ai_flags = AI_NUMERICSERV | AI_IDN |
 	    (o->numeric ? AI_NUMERICHOST : 0) | (passive ? AI_PASSIVE : 0);
-	/* AI_IDN reads the name in the locale's charset: UTF-8, say. */
-	if (has_non_ascii(host))
-		setlocale(LC_CTYPE, "");
 	atomic_init(&lk->state, LK_RUNNING);
 	atomic_init(&lk->refs, 2);
 	if ((rc = start_thread(lk)) != 0) {
 		close(lk->pipe[0]);
 		close(lk->pipe[1]);
-		free(lk);
+		atomic_init(&lk->refs, 1);
+		lookup_unref(lk);
 		errno = rc;
 		return NULL;
 	}
@@ -149,8 +152,13 @@ resolve_fd(const struct lookup *lk)
 int
 resolve_finish(struct lookup *lk, struct addrinfo **res)
 {
-	int rc = lk->rc;
+	char byte;
+	int rc;
 
+	/* The byte orders the thread's writes before our reads. */
+	while (read(lk->pipe[0], &byte, 1) == -1 && errno == EINTR)
+		;
+	rc = lk->rc;
 	*res = lk->res;
 	lk->res = NULL;
 	errno = lk->err;
@@ -173,8 +181,26 @@ resolve_abandon(struct lookup *lk)
 	/* Done already: its byte is written, or about to be; wait for it. */
 	if (!atomic_compare_exchange_strong(&lk->state, &running,
 	    LK_ABANDONED))
-		(void)ppoll(&pfd, 1, NULL, NULL);
+		while (ppoll(&pfd, 1, NULL, NULL) == -1 && errno == EINTR)
+			;
 	close(lk->pipe[0]);
 	close(lk->pipe[1]);
 	lookup_unref(lk);
+}
+
+/*
+ * AI_IDN reads a name in the locale's charset (UTF-8, say): take the
+ * locale from the environment when some host to look up is not ASCII.
+ * Before any lookup thread exists: setlocale(3) is not thread-safe.
+ */
+void
+resolve_locale(const struct options *o)
+{
+	size_t i;
+	bool idn = has_non_ascii(o->source);
+
+	for (i = 0; i < o->ntargets; i++)
+		idn = idn || has_non_ascii(o->targets[i].host);
+	if (idn)
+		setlocale(LC_CTYPE, "");
 }

@@ -28,7 +28,8 @@ static volatile sig_atomic_t signal_count;
 static volatile long long last_ms;
 static sigset_t poll_mask;
 static sigset_t start_mask;		/* as we were started */
-static struct sigaction start_pipe, start_xfsz;
+/* Each signal's disposition as we were started, for an exec. */
+static struct sigaction start_pipe, start_xfsz, start_ending[3];
 
 static void
 on_signal(int signo)
@@ -55,7 +56,7 @@ on_signal(int signo)
 void
 sig_init(void)
 {
-	struct sigaction sa = { 0 }, old;
+	struct sigaction sa = { 0 };
 	size_t i;
 
 	sa.sa_handler = SIG_IGN;
@@ -67,8 +68,9 @@ sig_init(void)
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigaddset(&sa.sa_mask, ending[i]);
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++) {
-		if (ending[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 &&
-		    old.sa_handler == SIG_IGN)
+		sigaction(ending[i], NULL, &start_ending[i]);
+		if (ending[i] == SIGHUP &&
+		    start_ending[i].sa_handler == SIG_IGN)
 			continue;
 		sigaction(ending[i], &sa, NULL);
 	}
@@ -84,6 +86,8 @@ sig_hold(void)
 	sigset_t block;
 	size_t i;
 
+	if (holding)
+		return;	/* a second time would save a blocked mask */
 	sigemptyset(&block);
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigaddset(&block, ending[i]);
@@ -116,14 +120,18 @@ sig_count(void)
 }
 
 /*
- * Before exec: the signal mask and the SIGPIPE and SIGXFSZ dispositions
- * we were started with, so the command gets them as its caller meant
- * (our handlers themselves are reset by execve).
+ * Before exec: the signal mask and every disposition we changed, as we
+ * were started, so the command gets them as its caller meant.
  */
 void
 sig_restore(void)
 {
+	size_t i;
+
 	sigaction(SIGPIPE, &start_pipe, NULL);
 	sigaction(SIGXFSZ, &start_xfsz, NULL);
+	/* A signal pending now acts as it would on the command. */
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		sigaction(ending[i], &start_ending[i], NULL);
 	sigprocmask(SIG_SETMASK, &start_mask, NULL);
 }

@@ -253,6 +253,7 @@ struct dialing {
 	size_t next;		/* the next attempt to start */
 	long long next_ms;	/* when it is due */
 	int running;		/* attempts in flight */
+	int last_code;		/* of the attempt that ended last */
 };
 
 /* What one poll slot stands for: d's lookup (a NULL), or attempt a. */
@@ -261,8 +262,12 @@ struct slot {
 	struct attempt *a;
 };
 
+/* What a driver does with a target that connected (connector_run). */
+typedef void won_fn(const struct options *, struct session *);
+
 struct connector {
 	const struct options *o;
+	won_fn *won_fn;		/* NULL: the caller takes s->fd */
 	struct dialing *d;
 	size_t n;
 	struct source src;	/* -s/-p */
@@ -278,6 +283,7 @@ struct connector {
 	struct slot *slot;
 	struct pollfd local_pfd[SLOTS_LOCAL];
 	struct slot local_slot[SLOTS_LOCAL];
+	struct dialing local_d[1];	/* one target needs no heap */
 };
 
 /* addr.c */
@@ -323,7 +329,7 @@ long long	 clock_earliest(long long, long long);
 void		 connector_session(struct session *, const struct options *,
 		    const struct target_spec *, long long);
 int		 connector_run(const struct options *, struct session *,
-		    size_t);
+		    size_t, won_fn *);
 
 /* deadline.c */
 void		 deadline_init(const struct options *, struct relay *);
@@ -352,6 +358,8 @@ void		 dialing_won(struct connector *, struct dialing *,
 void		 dialing_failed(struct connector *, struct dialing *,
 		    struct attempt *, int, int, long long);
 void		 dialing_due(struct connector *, long long);
+void		 dialing_time_out(struct connector *, struct dialing *,
+		    long long);
 
 /* eyeballs.c */
 size_t		 eyeballs_unique(struct sockaddr_storage *, size_t);
@@ -427,6 +435,7 @@ struct lookup	*resolve_start(const char *, const char *,
 int		 resolve_fd(const struct lookup *);
 int		 resolve_finish(struct lookup *, struct addrinfo **);
 void		 resolve_abandon(struct lookup *);
+void		 resolve_locale(const struct options *);
 
 /* sig.c */
 void		 sig_init(void);
