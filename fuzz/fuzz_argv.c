@@ -2,9 +2,9 @@
  * libFuzzer harness for options_parse() (src/options.c): the whole argv.
  *
  * The input is split at NUL bytes into at most FUZZ_ARGS arguments after
- * "tcpdial".  options_parse() must either return a struct options that
- * keeps every promise in tcpdial.h, or exit 0 (help, version) or 2
- * (usage, with one message that echoes what the user typed).  The same
+ * "tcpdial".  options_parse() must either go on with a struct options
+ * that keeps every promise in tcpdial.h, or return 0 (help, version) or
+ * 2 (usage, with one message that echoes what the user typed).  The same
  * argv parsed twice must give the same answer: nothing may leak from
  * one call into the next through getopt's or options.c's statics.
  */
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_capture(&err1);
 	st1 = run_options(&a1, &o1);
 	check_status(st1, err_release(&err1), &a1);
-	if (st1 == RUN_RETURNED)
+	if (st1 == GO_ON)
 		check_options(&o1, &a1);
 
 	err_capture(&err2);
@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_release(&err2);
 	CHECK(st1 == st2);
 	CHECK(strcmp(err1.buf, err2.buf) == 0);
-	if (st1 == RUN_RETURNED)
+	if (st1 == GO_ON)
 		check_same(&o1, &a1, &o2, &a2);
 
 	args_free(&a1);

@@ -1,10 +1,7 @@
 /*
- * Shared by fuzz_target.c and fuzz_argv.c: run options_parse() so that
- * its exit() comes back to the harness, and check what it filled in.
- *
- * src/options.c is compiled for these harnesses with -Dexit=fuzz_exit,
- * so usage_error() and print_and_exit() call fuzz_exit() below, which
- * records the status and longjmp()s back into run_options().
+ * Shared by fuzz_target.c and fuzz_argv.c: run options_parse(), which
+ * returns the status to exit with (or GO_ON), and check what it filled
+ * in and what it printed.
  */
 #ifndef FUZZ_OPTIONS_H
 #define FUZZ_OPTIONS_H
@@ -18,7 +15,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,27 +25,8 @@
 
 #include "fuzz_check.h"
 
-/* options_parse() returned instead of exiting. */
-#define RUN_RETURNED (-1)
-
 /* The most arguments a harness builds, argv[0] included. */
 #define FUZZ_ARGV_MAX 24
-
-void fuzz_exit(int) __attribute__((__noreturn__));
-
-static jmp_buf fuzz_exit_jmp;
-static volatile int fuzz_exit_status;
-static volatile bool fuzz_exit_armed;
-
-void
-fuzz_exit(int status)
-{
-	/* An exit() outside options_parse() is a harness bug. */
-	if (!fuzz_exit_armed)
-		__builtin_trap();
-	fuzz_exit_status = status;
-	longjmp(fuzz_exit_jmp, 1);
-}
 
 int LLVMFuzzerInitialize(int *, char ***);
 
@@ -135,22 +112,14 @@ args_free(struct fuzz_args *a)
 }
 
 /*
- * Run options_parse(argc, argv, o).  Returns RUN_RETURNED, or the status
- * it tried to exit with.  optind = 0 makes glibc's getopt forget the
- * previous argv entirely (its saved position points into freed memory).
+ * Run options_parse(argc, argv, o): GO_ON, or the status to exit with.
+ * It resets getopt itself (optind = 0), so nothing of the previous argv,
+ * which is freed by now, may reach this one.
  */
 static int
 run_options(struct fuzz_args *a, struct options *o)
 {
-	fuzz_exit_armed = true;
-	if (setjmp(fuzz_exit_jmp) != 0) {
-		fuzz_exit_armed = false;
-		return fuzz_exit_status;
-	}
-	optind = 0;
-	options_parse(a->argc, a->argv, o);
-	fuzz_exit_armed = false;
-	return RUN_RETURNED;
+	return options_parse(a->argc, a->argv, o);
 }
 
 /* p points into one of the argument strings. */
@@ -325,8 +294,8 @@ in_option_arg(char c, const struct fuzz_args *a)
 }
 
 /*
- * Check the status options_parse() ended with and what it printed.
- * It may exit only 0 (help, version) or 2 (usage), and a usage error
+ * Check the status options_parse() returned and what it printed.  Past
+ * GO_ON it may only be 0 (help, version) or 2 (usage), and a usage error
  * echoes back what the user typed.
  */
 static void
@@ -336,7 +305,7 @@ check_status(int status, const char *err, const struct fuzz_args *a)
 	const char *prog = program_invocation_short_name, *text;
 	size_t plen = strlen(prog), elen = strlen(err);
 
-	CHECK(status == RUN_RETURNED || status == TD_OK || status == TD_USAGE);
+	CHECK(status == GO_ON || status == TD_OK || status == TD_USAGE);
 	if (status != TD_USAGE) {
 		CHECK(elen == 0);
 		return;

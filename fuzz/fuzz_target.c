@@ -161,11 +161,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_capture(&err);
 	st = run_options(&a, &o);
 	check_status(st, err_release(&err), &a);
-	if (st == RUN_RETURNED)
+	if (st == GO_ON)
 		check_options(&o, &a);
 	if (checkable) {
 		want = ref_operands(op1, op2, family, numeric, conflict);
-		CHECK(want.ok == (st == RUN_RETURNED));
+		CHECK(want.ok == (st == GO_ON));
 		if (want.ok) {
 			CHECK(strcmp(o.host, want.host) == 0);
 			CHECK(atoi(o.port) == want.port);

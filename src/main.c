@@ -20,7 +20,8 @@ main(int argc, char *argv[])
 	int code;
 
 	setprogname("tcpdial");
-	options_parse(argc, argv, &o);
+	if ((code = options_parse(argc, argv, &o)) != GO_ON)
+		return code;
 	stdio_init(!o.probe);
 	sig_init();
 	s.max_deadline = clock_deadline(o.max_time_ms);

@@ -1,7 +1,7 @@
 /*
- * argv to struct options.  The only file that looks at argv, and, with
- * main(), the only one that exits: a usage error exits 2 here, before
- * any name is resolved or any packet is sent.
+ * argv to struct options.  The only file that looks at argv.  It exits
+ * nowhere: a usage error is printed here and returned as TD_USAGE, for
+ * main() to exit with before any name is resolved or any packet is sent.
  */
 #include <sys/socket.h>
 
@@ -80,20 +80,16 @@ static const char help_text[] =
 "\n"
 "DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
 
-/* Print one line naming what was wrong, and exit 2. */
-static void __attribute__((__noreturn__, __format__(__printf__, 1, 2)))
+/* Print one line naming what was wrong.  Returns -1, for the caller. */
+static int __attribute__((__format__(__printf__, 1, 2)))
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	/*
-	 * vwarnx and exit, not verrx: the fuzz harnesses build this file
-	 * with -Dexit=fuzz_exit to get control back (fuzz/fuzz_options.h).
-	 */
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-	exit(TD_USAGE);
+	return -1;
 }
 
 /*
@@ -101,24 +97,24 @@ usage_error(const char *fmt, ...)
  * option (or an abbreviation) given "=value" it takes none of comes back
  * with optopt set to that option's val, not a letter the user typed.
  */
-static void __attribute__((__noreturn__))
+static int
 reject_option(char **argv)
 {
 	const char *arg = argv[optind - 1];
 	size_t n, i;
 
 	if (optopt == 0)
-		usage_error("unknown option: %s", arg);
+		return usage_error("unknown option: %s", arg);
 	if (strncmp(arg, "--", 2) == 0 && arg[2 + (n = strcspn(arg + 2,
 	    "="))] == '=')
 		for (i = 0; longopts[i].name != NULL; i++)
 			if (longopts[i].val == optopt &&
 			    strncmp(longopts[i].name, arg + 2, n) == 0)
-				usage_error("option takes no argument: %s",
-				    arg);
+				return usage_error(
+				    "option takes no argument: %s", arg);
 	if (isprint(optopt))
-		usage_error("unknown option: -%c", optopt);
-	usage_error("unknown option: -\\x%02x", optopt & 0xff);
+		return usage_error("unknown option: -%c", optopt);
+	return usage_error("unknown option: -\\x%02x", optopt & 0xff);
 }
 
 /*
@@ -143,19 +139,23 @@ opt_name(int ch, int longindex)
 	return shortname;
 }
 
-/* A DURATION in ms; for a limit, 0 means none and is stored as -1. */
-static long long
-get_duration(const char *name, const char *arg, bool limit)
+/*
+ * A DURATION into *ms; for a limit, 0 means none and is stored as -1.
+ * Returns 0, or -1 after the usage error.
+ */
+static int
+get_duration(const char *name, const char *arg, bool limit, long long *ms)
 {
 	const char *errstr = NULL;
-	long long ms;
 
-	if (parse_duration(arg, &ms, &errstr) == -1)
-		usage_error("%s: %s: '%s'", name, errstr, arg);
-	return limit && ms == 0 ? -1 : ms;
+	if (parse_duration(arg, ms, &errstr) == -1)
+		return usage_error("%s: %s: '%s'", name, errstr, arg);
+	if (limit && *ms == 0)
+		*ms = -1;
+	return 0;
 }
 
-static void
+static int
 get_port(const char *name, const char *arg, char *out)
 {
 	const char *errstr = NULL;
@@ -163,10 +163,11 @@ get_port(const char *name, const char *arg, char *out)
 
 	port = parse_port(arg, &errstr);
 	if (port == -1 && name == NULL)
-		usage_error("%s: '%s'", errstr, arg);
+		return usage_error("%s: '%s'", errstr, arg);
 	if (port == -1)
-		usage_error("%s: %s: '%s'", name, errstr, arg);
+		return usage_error("%s: %s: '%s'", name, errstr, arg);
 	port_string(port, out);
+	return 0;
 }
 
 /*
@@ -174,7 +175,7 @@ get_port(const char *name, const char *arg, char *out)
  * follows the message when the host has a colon: a target in the place
  * of a host.
  */
-static void
+static int
 check_host(const char *what, const char *host, const char *hint,
     const struct options *o)
 {
@@ -183,49 +184,57 @@ check_host(const char *what, const char *host, const char *hint,
 
 	fam = parse_host(host, &errstr);
 	if (fam == -1 && *host == '\0')
-		usage_error("%s %s", errstr, what);
+		return usage_error("%s %s", errstr, what);
 	if (fam == -1)
-		usage_error("%s %s: '%s'%s", errstr, what, host,
+		return usage_error("%s %s: '%s'%s", errstr, what, host,
 		    strchr(host, ':') != NULL ? hint : "");
 	if (o->numeric && fam == AF_UNSPEC)
-		usage_error("-n: %s is not a numeric address: '%s'", what,
-		    host);
+		return usage_error("-n: %s is not a numeric address: '%s'",
+		    what, host);
 	if (o->family == AF_INET && fam == AF_INET6)
-		usage_error("-4: %s is an IPv6 address: '%s'", what, host);
+		return usage_error("-4: %s is an IPv6 address: '%s'", what,
+		    host);
 	if (o->family == AF_INET6 && fam == AF_INET)
-		usage_error("-6: %s is an IPv4 address: '%s'", what, host);
+		return usage_error("-6: %s is an IPv4 address: '%s'", what,
+		    host);
+	return 0;
 }
 
 /*
  * Operands: HOST PORT, or one HOST:PORT / [IPV6]:PORT target.  A HOST
  * with a colon must be an IPv6 address (tcpdial(1), SPEC 1).
  */
-static void
+static int
 parse_operands(int argc, char **argv, struct options *o)
 {
 	const char *errstr = NULL, *hint = NULL;
 	char *host, *port;
 
 	if (argc == 0)
-		usage_error("missing host and port");
+		return usage_error("missing host and port");
 	if (argc > 2)
-		usage_error("too many operands: '%s'", argv[2]);
+		return usage_error("too many operands: '%s'", argv[2]);
 	if (parse_target(argc, argv, &host, &port, &errstr, &hint) == -1)
-		usage_error("%s: '%s' (%s)", errstr, argv[0], hint);
-	check_host("host", host,
-	    " (a host:port target takes no separate port)", o);
-	get_port(NULL, port, o->port);
+		return usage_error("%s: '%s' (%s)", errstr, argv[0], hint);
+	if (check_host("host", host,
+	    " (a host:port target takes no separate port)", o) == -1 ||
+	    get_port(NULL, port, o->port) == -1)
+		return -1;
 	o->host = host;
+	return 0;
 }
 
-static enum close_mode
-get_close_mode(const char *name, const char *arg)
+static int
+get_close_mode(const char *name, const char *arg, enum close_mode *mode)
 {
 	if (strcmp(arg, "graceful") == 0)
-		return CLOSE_GRACEFUL;
-	if (strcmp(arg, "abort") == 0)
-		return CLOSE_ABORT;
-	usage_error("%s: invalid mode: '%s' (graceful or abort)", name, arg);
+		*mode = CLOSE_GRACEFUL;
+	else if (strcmp(arg, "abort") == 0)
+		*mode = CLOSE_ABORT;
+	else
+		return usage_error("%s: invalid mode: '%s' (graceful or abort)",
+		    name, arg);
+	return 0;
 }
 
 /*
@@ -244,7 +253,7 @@ static const struct {
 	{ 'z', OPT_SETTLE },
 };
 
-static void
+static int
 check_conflicts(const bool given[OPT_END])
 {
 	char a[32];
@@ -254,88 +263,90 @@ check_conflicts(const bool given[OPT_END])
 		if (!given[conflicts[i].a] || !given[conflicts[i].b])
 			continue;
 		strlcpy(a, opt_name(conflicts[i].a, -1), sizeof(a));
-		usage_error("%s and %s cannot be used together", a,
+		return usage_error("%s and %s cannot be used together", a,
 		    opt_name(conflicts[i].b, -1));
 	}
+	return 0;
 }
 
-/* Print text and more on stdout and exit 0, or 11 if stdout took none. */
-static void
-print_and_exit(const char *text, const char *more)
+/* Print text and more on stdout: TD_OK, or TD_IO if stdout took none. */
+static int
+print_text(const char *text, const char *more)
 {
 	fputs(text, stdout);
 	fputs(more, stdout);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("write to stdout");
-		exit(TD_IO);
+		return TD_IO;
 	}
-	exit(TD_OK);
-}
-
-/* One option letter (or long-only value) into o; exits on bad values. */
-static void
-set_option(struct options *o, int ch, const char *name)
-{
-	switch (ch) {
-	case '4':
-		o->family = AF_INET;
-		break;
-	case '6':
-		o->family = AF_INET6;
-		break;
-	case 'C':
-		o->crlf = true;
-		break;
-	case 'i':
-		/* 0 is no limit: an idle timer of 0 would let no byte by. */
-		o->idle_ms = get_duration(name, optarg, true);
-		break;
-	case 'm':
-		o->max_time_ms = get_duration(name, optarg, true);
-		break;
-	case 'N':
-		o->half_close = true;
-		break;
-	case 'n':
-		o->numeric = true;
-		break;
-	case 'p':
-		get_port(name, optarg, o->source_port);
-		break;
-	case 'q':
-		o->disconnect_wait_ms = get_duration(name, optarg, false);
-		break;
-	case 's':
-		o->source = optarg;
-		break;
-	case 'v':
-		o->verbose++;
-		break;
-	case 'w':
-		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
-		o->connect_timeout_ms = get_duration(name, optarg, true);
-		break;
-	case 'z':
-		o->probe = true;
-		break;
-	case OPT_CLOSE:
-		o->close_mode = get_close_mode(name, optarg);
-		break;
-	case OPT_NO_HALF:
-		o->half_close = false;
-		break;
-	case OPT_SETTLE:
-		o->settle_ms = get_duration(name, optarg, true);
-		break;
-	}
+	return TD_OK;
 }
 
 /*
- * Fill o from argv.  Returns only when every argument is valid; prints
- * help or version and exits 0 (11 when stdout takes neither), or reports
- * a usage error and exits 2.
+ * One option letter (or long-only value) into o, or getopt's complaint
+ * about one.  Returns 0, or -1 after the usage error.
  */
-void
+static int
+set_option(struct options *o, int ch, const char *name, char **argv)
+{
+	switch (ch) {
+	case ':':
+		return usage_error("option requires an argument: %s",
+		    argv[optind - 1]);
+	case '?':
+		return reject_option(argv);
+	case '4':
+	case '6':
+		o->family = ch == '4' ? AF_INET : AF_INET6;
+		return 0;
+	case 'C':
+		o->crlf = true;
+		return 0;
+	case 'i':
+		/* 0 is no limit: an idle timer of 0 would let no byte by. */
+		return get_duration(name, optarg, true, &o->idle_ms);
+	case 'm':
+		return get_duration(name, optarg, true, &o->max_time_ms);
+	case 'N':
+	case OPT_NO_HALF:
+		o->half_close = ch == 'N';
+		return 0;
+	case 'n':
+		o->numeric = true;
+		return 0;
+	case 'p':
+		return get_port(name, optarg, o->source_port);
+	case 'q':
+		return get_duration(name, optarg, false,
+		    &o->disconnect_wait_ms);
+	case 's':
+		o->source = optarg;
+		return 0;
+	case 'v':
+		o->verbose++;
+		return 0;
+	case 'w':
+		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
+		return get_duration(name, optarg, true,
+		    &o->connect_timeout_ms);
+	case 'z':
+		o->probe = true;
+		return 0;
+	case OPT_CLOSE:
+		return get_close_mode(name, optarg, &o->close_mode);
+	case OPT_SETTLE:
+		return get_duration(name, optarg, true, &o->settle_ms);
+	}
+	return 0;
+}
+
+/*
+ * Fill o from argv.  Returns GO_ON when every argument is valid and the
+ * run goes on; else the status to exit with: TD_OK after printing help
+ * or the version (TD_IO when stdout took neither), or TD_USAGE after
+ * printing the usage error.  Never exits: main() does.
+ */
+int
 options_parse(int argc, char **argv, struct options *o)
 {
 	bool given[OPT_END] = { false };
@@ -348,27 +359,26 @@ options_parse(int argc, char **argv, struct options *o)
 	o->close_mode = CLOSE_GRACEFUL;
 	o->half_close = true;
 
+	/* optind = 0: glibc starts afresh, whatever an earlier call left. */
 	opterr = 0;
+	optind = 0;
 	for (;;) {
 		longindex = -1;
 		ch = getopt_long(argc, argv, shortopts, longopts, &longindex);
 		if (ch == -1)
 			break;
 		if (ch == 'h')
-			print_and_exit(usage_text, help_text);
+			return print_text(usage_text, help_text);
 		if (ch == 'V')
-			print_and_exit(PACKAGE_NAME " " PACKAGE_VERSION "\n",
+			return print_text(PACKAGE_NAME " " PACKAGE_VERSION "\n",
 			    "");
-		if (ch == ':')
-			usage_error("option requires an argument: %s",
-			    argv[optind - 1]);
-		if (ch == '?')
-			reject_option(argv);
-		set_option(o, ch, opt_name(ch, longindex));
+		if (set_option(o, ch, opt_name(ch, longindex), argv) == -1)
+			return TD_USAGE;
 		given[ch] = true;
 	}
-	check_conflicts(given);
-	if (o->source != NULL)
-		check_host("source address", o->source, "", o);
-	parse_operands(argc - optind, argv + optind, o);
+	if (check_conflicts(given) == -1 || (o->source != NULL &&
+	    check_host("source address", o->source, "", o) == -1) ||
+	    parse_operands(argc - optind, argv + optind, o) == -1)
+		return TD_USAGE;
+	return GO_ON;
 }

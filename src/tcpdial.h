@@ -191,7 +191,7 @@ void		 hangup_grace(const struct options *, struct session *);
 bool		 hangup_sent_all(int);
 
 /* options.c */
-void		 options_parse(int, char **, struct options *);
+int		 options_parse(int, char **, struct options *);
 
 /* parse.c */
 int		 parse_duration(const char *, long long *, const char **);
