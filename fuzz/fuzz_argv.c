@@ -42,14 +42,28 @@ arg_offset(const char *s, const struct fuzz_args *a)
 	__builtin_trap();
 }
 
+/* Where the command starts in a's argv, or -1 without one. */
+static long
+command_index(char **command, const struct fuzz_args *a)
+{
+	return command == NULL ? -1 : (long)(command - a->argv);
+}
+
 static void
 check_same(const struct options *x, const struct fuzz_args *ax,
     const struct options *y, const struct fuzz_args *ay)
 {
-	CHECK(arg_offset(x->host, ax) == arg_offset(y->host, ay));
-	CHECK(strcmp(x->host, y->host) == 0);
+	size_t i;
+
+	CHECK(x->ntargets == y->ntargets);
+	for (i = 0; i < x->ntargets; i++) {
+		CHECK(strcmp(x->targets[i].host, y->targets[i].host) == 0);
+		CHECK(strcmp(x->targets[i].port, y->targets[i].port) == 0);
+		CHECK(arg_offset(x->targets[i].operand, ax) ==
+		    arg_offset(y->targets[i].operand, ay));
+	}
+	CHECK(command_index(x->command, ax) == command_index(y->command, ay));
 	CHECK(arg_offset(x->source, ax) == arg_offset(y->source, ay));
-	CHECK(strcmp(x->port, y->port) == 0);
 	CHECK(strcmp(x->source_port, y->source_port) == 0);
 	CHECK(x->family == y->family);
 	CHECK(x->connect_timeout_ms == y->connect_timeout_ms);
@@ -90,6 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st1 == GO_ON)
 		check_same(&o1, &a1, &o2, &a2);
 
+	options_free(&o1);
+	options_free(&o2);
 	args_free(&a1);
 	args_free(&a2);
 	return 0;

@@ -183,13 +183,25 @@ is_port_string(const char *s)
 	return n >= 1 && n <= 65535;
 }
 
+/* s is where one of the argument strings starts. */
+static bool
+is_arg_start(const char *s, const struct fuzz_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->argc; i++)
+		if (s == a->copy[i])
+			return true;
+	return false;
+}
+
+/* A host or -s address that keeps the rules of -4, -6 and -n. */
 static void
-check_address(const char *s, const struct options *o, const struct fuzz_args *a)
+check_address(const char *s, const struct options *o)
 {
 	int fam;
 
 	CHECK(s != NULL && *s != '\0');
-	CHECK(points_into_args(s, a));
 	CHECK(host_chars(s));
 	fam = ref_family(s);
 	/* Only an IPv6 address may hold ':' or '%'. */
@@ -203,14 +215,50 @@ check_address(const char *s, const struct options *o, const struct fuzz_args *a)
 		CHECK(fam != AF_INET);
 }
 
+/*
+ * The targets: at least one, several only with -z, each host a copy of
+ * its own that keeps the rules, each operand an argument as given.  The
+ * command, if any, is a tail of argv (after "--") and needs -z.
+ */
+static void
+check_targets(const struct options *o, const struct fuzz_args *a)
+{
+	size_t i, j;
+	char **w;
+
+	CHECK(o->targets != NULL && o->ntargets >= 1);
+	CHECK(o->ntargets == 1 || o->probe);
+	CHECK(o->ntargets <= (size_t)a->argc);
+	for (i = 0; i < o->ntargets; i++) {
+		check_address(o->targets[i].host, o);
+		CHECK(!points_into_args(o->targets[i].host, a));
+		for (j = 0; j < i; j++)
+			CHECK(o->targets[j].host != o->targets[i].host);
+		CHECK(is_port_string(o->targets[i].port));
+		CHECK(is_arg_start(o->targets[i].operand, a));
+		/* The host is in the operand, brackets or not. */
+		CHECK(strstr(o->targets[i].operand, o->targets[i].host) !=
+		    NULL);
+	}
+	if (o->command == NULL)
+		return;
+	CHECK(o->probe);
+	CHECK(o->command > a->argv && o->command <= a->argv + a->argc);
+	CHECK(strcmp(o->command[-1], "--") == 0);
+	CHECK(o->command[0] != NULL && o->command[0][0] != '\0');
+	for (w = o->command; *w != NULL; w++)
+		CHECK(is_arg_start(*w, a));
+}
+
 /* Everything struct options promises after a successful parse. */
 static void
 check_options(const struct options *o, const struct fuzz_args *a)
 {
-	check_address(o->host, o, a);
-	CHECK(is_port_string(o->port));
-	if (o->source != NULL)
-		check_address(o->source, o, a);
+	check_targets(o, a);
+	if (o->source != NULL) {
+		check_address(o->source, o);
+		CHECK(points_into_args(o->source, a));
+	}
 	CHECK(o->source_port[0] == '\0' || is_port_string(o->source_port));
 	CHECK(o->family == AF_UNSPEC || o->family == AF_INET ||
 	    o->family == AF_INET6);

@@ -46,7 +46,8 @@ static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 static const char usage_text[] =
 "usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]\n"
 "\t[-m duration] [-p source_port] [-q duration] [-s source]\n"
-"\t[--settle duration] [-w duration] host port | host:port\n";
+"\t[--settle duration] [-w duration] host port | host:port\n"
+"       tcpdial -z [options] target ... [-- command [arg ...]]\n";
 
 static const char help_text[] =
 "\n"
@@ -78,6 +79,9 @@ static const char help_text[] =
 "  -h, --help              print this help and exit\n"
 "  -V, --version           print the version and exit\n"
 "\n"
+"A target is host:port, or [address]:port for IPv6.  With -z, several\n"
+"targets are probed at once, and -- COMMAND [ARG...] after them runs\n"
+"COMMAND once every one succeeded.\n"
 "DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
 
 /* Print one line naming what was wrong.  Returns -1, for the caller. */
@@ -167,60 +171,6 @@ get_port(const char *name, const char *arg, char *out)
 	if (port == -1)
 		return usage_error("%s: %s: '%s'", name, errstr, arg);
 	port_string(port, out);
-	return 0;
-}
-
-/*
- * Reject what no resolver would take, before it gets the chance.  hint
- * follows the message when the host has a colon: a target in the place
- * of a host.
- */
-static int
-check_host(const char *what, const char *host, const char *hint,
-    const struct options *o)
-{
-	const char *errstr = NULL;
-	int fam;
-
-	fam = parse_host(host, &errstr);
-	if (fam == -1 && *host == '\0')
-		return usage_error("%s %s", errstr, what);
-	if (fam == -1)
-		return usage_error("%s %s: '%s'%s", errstr, what, host,
-		    strchr(host, ':') != NULL ? hint : "");
-	if (o->numeric && fam == AF_UNSPEC)
-		return usage_error("-n: %s is not a numeric address: '%s'",
-		    what, host);
-	if (o->family == AF_INET && fam == AF_INET6)
-		return usage_error("-4: %s is an IPv6 address: '%s'", what,
-		    host);
-	if (o->family == AF_INET6 && fam == AF_INET)
-		return usage_error("-6: %s is an IPv4 address: '%s'", what,
-		    host);
-	return 0;
-}
-
-/*
- * Operands: HOST PORT, or one HOST:PORT / [IPV6]:PORT target.  A HOST
- * with a colon must be an IPv6 address (tcpdial(1), SPEC 1).
- */
-static int
-parse_operands(int argc, char **argv, struct options *o)
-{
-	const char *errstr = NULL, *hint = NULL;
-	char *host, *port;
-
-	if (argc == 0)
-		return usage_error("missing host and port");
-	if (argc > 2)
-		return usage_error("too many operands: '%s'", argv[2]);
-	if (parse_target(argc, argv, &host, &port, &errstr, &hint) == -1)
-		return usage_error("%s: '%s' (%s)", errstr, argv[0], hint);
-	if (check_host("host", host,
-	    " (a host:port target takes no separate port)", o) == -1 ||
-	    get_port(NULL, port, o->port) == -1)
-		return -1;
-	o->host = host;
 	return 0;
 }
 
@@ -341,23 +291,15 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 }
 
 /*
- * Fill o from argv.  Returns GO_ON when every argument is valid and the
- * run goes on; else the status to exit with: TD_OK after printing help
- * or the version (TD_IO when stdout took neither), or TD_USAGE after
- * printing the usage error.  Never exits: main() does.
+ * The options, by getopt_long, from argv[0..argc) into o.  Returns
+ * GO_ON, or the status to exit with after help, version or a usage
+ * error.  optind is then the first operand.
  */
-int
-options_parse(int argc, char **argv, struct options *o)
+static int
+parse_flags(int argc, char **argv, struct options *o)
 {
 	bool given[OPT_END] = { false };
 	int ch, longindex;
-
-	memset(o, 0, sizeof(*o));
-	o->family = AF_UNSPEC;
-	o->connect_timeout_ms = o->idle_ms = o->disconnect_wait_ms = -1;
-	o->max_time_ms = o->settle_ms = -1;
-	o->close_mode = CLOSE_GRACEFUL;
-	o->half_close = true;
 
 	/* optind = 0: glibc starts afresh, whatever an earlier call left. */
 	opterr = 0;
@@ -376,9 +318,60 @@ options_parse(int argc, char **argv, struct options *o)
 			return TD_USAGE;
 		given[ch] = true;
 	}
-	if (check_conflicts(given) == -1 || (o->source != NULL &&
-	    check_host("source address", o->source, "", o) == -1) ||
-	    parse_operands(argc - optind, argv + optind, o) == -1)
-		return TD_USAGE;
+	return check_conflicts(given) == -1 ? TD_USAGE : GO_ON;
+}
+
+/*
+ * Fill o from argv.  Returns GO_ON when every argument is valid and the
+ * run goes on; else the status to exit with: TD_OK after printing help
+ * or the version (TD_IO when stdout took neither), or TD_USAGE after
+ * printing the usage error.  Never exits: main() does.
+ */
+int
+options_parse(int argc, char **argv, struct options *o)
+{
+	char msg[1024], **tail = NULL;
+	int nopt, code;
+
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->connect_timeout_ms = o->idle_ms = o->disconnect_wait_ms = -1;
+	o->max_time_ms = o->settle_ms = -1;
+	o->close_mode = CLOSE_GRACEFUL;
+	o->half_close = true;
+
+	/*
+	 * "--" always ends the options, and what follows it is the command
+	 * (target.c).  GNU getopt permutes argv and forgets where "--" was,
+	 * so it gets only the words before the first one.
+	 */
+	for (nopt = 1; nopt < argc && strcmp(argv[nopt], "--") != 0; nopt++)
+		;
+	if (nopt < argc)
+		tail = argv + nopt + 1;
+	else
+		nopt = argc;
+	if ((code = parse_flags(nopt, argv, o)) != GO_ON)
+		return code;
+	code = TD_OK;
+	if (o->source != NULL)
+		code = target_check_host("source address", o->source, NULL, o,
+		    msg, sizeof(msg));
+	if (code == TD_OK)
+		code = target_parse(nopt - optind, argv + optind, tail, o, msg,
+		    sizeof(msg));
+	if (code != TD_OK) {
+		warnx("%s", msg);
+		return code;
+	}
+	o->host = o->targets[0].host;
+	strlcpy(o->port, o->targets[0].port, sizeof(o->port));
 	return GO_ON;
+}
+
+/* Free what options_parse() allocated, for a caller that parses again. */
+void
+options_free(struct options *o)
+{
+	target_free(o);
 }

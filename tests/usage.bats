@@ -3,27 +3,6 @@
 
 load helpers
 
-# bad MESSAGE ARG...: a listening peer; tcpdial with ARGs (the word PORT
-# becomes its port) must exit 2 and print exactly "tcpdial: MESSAGE".
-# Afterwards we connect once ourselves and send one byte: if that is the
-# first and only connection the peer accepted, tcpdial made none.
-bad() {
-	local msg=$1 arg
-	local -a args=()
-	shift
-	start_peer -t 10 accept read 1
-	for arg in "$@"; do
-		args+=("${arg//PORT/$PORT}")
-	done
-	run -2 --separate-stderr "$TCPDIAL" "${args[@]}" </dev/null
-	[ "$stderr" = "tcpdial: ${msg//PORT/$PORT}" ]
-	[ -z "$output" ]
-	printf M >"/dev/tcp/127.0.0.1/$PORT"
-	finish_peer
-	[ "$(report accepts)" = 1 ]
-	[ "$(report received)" = 1 ]
-}
-
 @test "duration: junk" {
 	bad "-w: invalid duration: '5x'" -w 5x 127.0.0.1 PORT
 }
