@@ -199,7 +199,7 @@ attempt(const struct addrinfo *ai, const struct addrinfo *src,
 
 	/* Named on first use: see dial_peer(). */
 	memcpy(&s->peer_addr, ai->ai_addr, ai->ai_addrlen);
-	s->peer_host = o->host;
+	s->peer_host = o->targets[0].host;
 	s->peer[0] = '\0';
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
@@ -299,7 +299,8 @@ dial_peer(struct session *s)
 }
 
 /*
- * Resolve o->host and o->port, bind if -s/-p asked for it, and connect.
+ * Resolve o->targets[0].host and o->targets[0].port, bind if -s/-p
+ * asked for it, and connect.
  * Returns TD_OK with s->fd connected (non-blocking), or the TD_* code of
  * the last attempt, its failure already reported.
  */
@@ -311,9 +312,11 @@ dial(const struct options *o, struct session *s)
 	const char *sport;
 	int code;
 
-	if (literal_addr(o->host, o->port, o->family, &lit))
+	if (literal_addr(o->targets[0].host, o->targets[0].port, o->family,
+	    &lit))
 		res = &lit.ai;
-	else if ((code = resolve(o->host, o->port, o, false, &res)) != TD_OK)
+	else if ((code = resolve(o->targets[0].host, o->targets[0].port, o,
+	    false, &res)) != TD_OK)
 		return code;
 	sport = o->source_port[0] != '\0' ? o->source_port : NULL;
 	if ((o->source != NULL || sport != NULL) &&
