@@ -364,8 +364,6 @@ options_parse(int argc, char **argv, struct options *o)
 		warnx("%s", msg);
 		return code;
 	}
-	o->host = o->targets[0].host;
-	strlcpy(o->port, o->targets[0].port, sizeof(o->port));
 	return GO_ON;
 }
 

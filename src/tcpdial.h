@@ -56,8 +56,6 @@ struct target_spec {
  * parses again (a fuzz harness) frees it, with options_free().
  */
 struct options {
-	const char *host;		/* literal or name, brackets removed */
-	char port[PORT_STRLEN];		/* decimal, 1..65535 */
 	struct target_spec *targets;	/* in operand order */
 	size_t ntargets;		/* at least 1; more only with -z */
 	char **command;			/* after "--", NULL-terminated, in
