@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <err.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +42,12 @@ static const struct option longopts[] = {
 };
 static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 
-static const char usage_text[] =
+/* --help: the usage line (the man page's SYNOPSIS), then the options. */
+static const char help_text[] =
 "usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]\n"
 "\t[-m duration] [-p source_port] [-q duration] [-s source]\n"
 "\t[--settle duration] [-w duration] host port | host:port\n"
-"       tcpdial -z [options] target ... [-- command [arg ...]]\n";
-
-static const char help_text[] =
+"       tcpdial -z [options] target ... [-- command [arg ...]]\n"
 "\n"
 "Connect:\n"
 "  -4                      use IPv4 addresses only\n"
@@ -84,17 +82,8 @@ static const char help_text[] =
 "COMMAND once every one succeeded.\n"
 "DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
 
-/* Print one line naming what was wrong.  Returns -1, for the caller. */
-static int __attribute__((__format__(__printf__, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* Print one line naming what was wrong; -1, for the caller to return. */
+#define usage_error(...) (warnx(__VA_ARGS__), -1)
 
 /*
  * getopt_long said '?': name the argument as the user typed it.  A long
@@ -128,19 +117,17 @@ reject_option(char **argv)
 static const char *
 opt_name(int ch, int longindex)
 {
-	static char shortname[3] = "-?", longname[32];
+	static char name[32];
 	int i;
 
 	for (i = 0; longindex < 0 && ch >= OPT_CLOSE && longopts[i].name; i++)
 		if (longopts[i].val == ch)
 			longindex = i;
-	if (longindex >= 0) {
-		snprintf(longname, sizeof(longname), "--%s",
-		    longopts[longindex].name);
-		return longname;
-	}
-	shortname[1] = (char)ch;
-	return shortname;
+	if (longindex >= 0)
+		snprintf(name, sizeof(name), "--%s", longopts[longindex].name);
+	else
+		snprintf(name, sizeof(name), "-%c", ch);
+	return name;
 }
 
 /*
@@ -165,10 +152,7 @@ get_port(const char *name, const char *arg, char *out)
 	const char *errstr = NULL;
 	int port;
 
-	port = parse_port(arg, &errstr);
-	if (port == -1 && name == NULL)
-		return usage_error("%s: '%s'", errstr, arg);
-	if (port == -1)
+	if ((port = parse_port(arg, &errstr)) == -1)
 		return usage_error("%s: %s: '%s'", name, errstr, arg);
 	port_string(port, out);
 	return 0;
@@ -177,13 +161,10 @@ get_port(const char *name, const char *arg, char *out)
 static int
 get_close_mode(const char *name, const char *arg, enum close_mode *mode)
 {
-	if (strcmp(arg, "graceful") == 0)
-		*mode = CLOSE_GRACEFUL;
-	else if (strcmp(arg, "abort") == 0)
-		*mode = CLOSE_ABORT;
-	else
+	if (strcmp(arg, "graceful") != 0 && strcmp(arg, "abort") != 0)
 		return usage_error("%s: invalid mode: '%s' (graceful or abort)",
 		    name, arg);
+	*mode = arg[0] == 'a' ? CLOSE_ABORT : CLOSE_GRACEFUL;
 	return 0;
 }
 
@@ -219,12 +200,11 @@ check_conflicts(const bool given[OPT_END])
 	return 0;
 }
 
-/* Print text and more on stdout: TD_OK, or TD_IO if stdout took none. */
+/* Print text on stdout: TD_OK, or TD_IO if stdout did not take it. */
 static int
-print_text(const char *text, const char *more)
+print_text(const char *text)
 {
 	fputs(text, stdout);
-	fputs(more, stdout);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("write to stdout");
 		return TD_IO;
@@ -233,8 +213,9 @@ print_text(const char *text, const char *more)
 }
 
 /*
- * One option letter (or long-only value) into o, or getopt's complaint
- * about one.  Returns 0, or -1 after the usage error.
+ * One option with a value (or whose order counts) into o, or getopt's
+ * complaint about one.  Plain flags are set from what was given, after
+ * the loop.  Returns 0, or -1 after the usage error.
  */
 static int
 set_option(struct options *o, int ch, const char *name, char **argv)
@@ -245,13 +226,6 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 		    argv[optind - 1]);
 	case '?':
 		return reject_option(argv);
-	case '4':
-	case '6':
-		o->family = ch == '4' ? AF_INET : AF_INET6;
-		return 0;
-	case 'C':
-		o->crlf = true;
-		return 0;
 	case 'i':
 		/* 0 is no limit: an idle timer of 0 would let no byte by. */
 		return get_duration(name, optarg, true, &o->idle_ms);
@@ -259,10 +233,8 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 		return get_duration(name, optarg, true, &o->max_time_ms);
 	case 'N':
 	case OPT_NO_HALF:
+		/* The last one given wins. */
 		o->half_close = ch == 'N';
-		return 0;
-	case 'n':
-		o->numeric = true;
 		return 0;
 	case 'p':
 		return get_port(name, optarg, o->source_port);
@@ -279,46 +251,12 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
 		return get_duration(name, optarg, true,
 		    &o->connect_timeout_ms);
-	case 'z':
-		o->probe = true;
-		return 0;
 	case OPT_CLOSE:
 		return get_close_mode(name, optarg, &o->close_mode);
 	case OPT_SETTLE:
 		return get_duration(name, optarg, true, &o->settle_ms);
 	}
 	return 0;
-}
-
-/*
- * The options, by getopt_long, from argv[0..argc) into o.  Returns
- * GO_ON, or the status to exit with after help, version or a usage
- * error.  optind is then the first operand.
- */
-static int
-parse_flags(int argc, char **argv, struct options *o)
-{
-	bool given[OPT_END] = { false };
-	int ch, longindex;
-
-	/* optind = 0: glibc starts afresh, whatever an earlier call left. */
-	opterr = 0;
-	optind = 0;
-	for (;;) {
-		longindex = -1;
-		ch = getopt_long(argc, argv, shortopts, longopts, &longindex);
-		if (ch == -1)
-			break;
-		if (ch == 'h')
-			return print_text(usage_text, help_text);
-		if (ch == 'V')
-			return print_text(PACKAGE_NAME " " PACKAGE_VERSION "\n",
-			    "");
-		if (set_option(o, ch, opt_name(ch, longindex), argv) == -1)
-			return TD_USAGE;
-		given[ch] = true;
-	}
-	return check_conflicts(given) == -1 ? TD_USAGE : GO_ON;
 }
 
 /*
@@ -330,11 +268,11 @@ parse_flags(int argc, char **argv, struct options *o)
 int
 options_parse(int argc, char **argv, struct options *o)
 {
-	char msg[1024], **tail = NULL;
-	int nopt, code;
+	bool given[OPT_END] = { false };
+	char msg[1024], **tail;
+	int nopt, ch, longindex, code;
 
 	memset(o, 0, sizeof(*o));
-	o->family = AF_UNSPEC;
 	o->connect_timeout_ms = o->idle_ms = o->disconnect_wait_ms = -1;
 	o->max_time_ms = o->settle_ms = -1;
 	o->close_mode = CLOSE_GRACEFUL;
@@ -343,28 +281,39 @@ options_parse(int argc, char **argv, struct options *o)
 	/*
 	 * "--" always ends the options, and what follows it is the command
 	 * (target.c).  GNU getopt permutes argv and forgets where "--" was,
-	 * so it gets only the words before the first one.
+	 * so it gets only the words before the first one.  optind = 0 makes
+	 * glibc start afresh, whatever an earlier call left.
 	 */
-	for (nopt = 1; nopt < argc && strcmp(argv[nopt], "--") != 0; nopt++)
-		;
-	if (nopt < argc)
-		tail = argv + nopt + 1;
-	else
-		nopt = argc;
-	if ((code = parse_flags(nopt, argv, o)) != GO_ON)
-		return code;
-	code = TD_OK;
-	if (o->source != NULL)
-		code = target_check_host("source address", o->source, NULL, o,
-		    msg, sizeof(msg));
-	if (code == TD_OK)
-		code = target_parse(nopt - optind, argv + optind, tail, o, msg,
-		    sizeof(msg));
-	if (code != TD_OK) {
-		warnx("%s", msg);
-		return code;
+	nopt = argc > 0 ? 1 : 0;
+	while (nopt < argc && strcmp(argv[nopt], "--") != 0)
+		nopt++;
+	tail = nopt < argc ? argv + nopt + 1 : NULL;
+	opterr = 0;
+	optind = 0;
+	for (;;) {
+		longindex = -1;
+		ch = getopt_long(nopt, argv, shortopts, longopts, &longindex);
+		if (ch == -1)
+			break;
+		if (ch == 'h' || ch == 'V')
+			return print_text(ch == 'h' ? help_text :
+			    PACKAGE_NAME " " PACKAGE_VERSION "\n");
+		if (set_option(o, ch, opt_name(ch, longindex), argv) == -1)
+			return TD_USAGE;
+		given[ch] = true;
 	}
-	return GO_ON;
+	if (check_conflicts(given) == -1)
+		return TD_USAGE;
+	/* Plain flags: given or not (-4 and -6 were not both). */
+	o->family = given['4'] ? AF_INET : given['6'] ? AF_INET6 : AF_UNSPEC;
+	o->crlf = given['C'];
+	o->numeric = given['n'];
+	o->probe = given['z'];
+	code = target_parse(nopt - optind, argv + optind, tail, o, msg,
+	    sizeof(msg));
+	if (code != TD_OK)
+		warnx("%s", msg);
+	return code == TD_OK ? GO_ON : code;
 }
 
 /* Free what options_parse() allocated, for a caller that parses again. */

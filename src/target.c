@@ -36,8 +36,8 @@ say(char *msg, size_t len, const char *fmt, ...)
  * message of an invalid host with a colon; it may be NULL.  Returns
  * TD_OK, or TD_USAGE with the message in msg.
  */
-int
-target_check_host(const char *what, const char *host, const char *hint,
+static int
+check_host(const char *what, const char *host, const char *hint,
     const struct options *o, char *msg, size_t len)
 {
 	const char *errstr = NULL;
@@ -138,7 +138,7 @@ parse_one(struct target_spec *t, char *arg, const char *port,
 		say(msg, len, "operands: %s", strerror(ENOMEM));
 		return TD_FAILURE;
 	}
-	if (target_check_host("host", t->host, hint, o, msg, len) == TD_OK) {
+	if (check_host("host", t->host, hint, o, msg, len) == TD_OK) {
 		if ((num = parse_port(port, &errstr)) != -1) {
 			port_string(num, t->port);
 			return TD_OK;
@@ -193,12 +193,13 @@ check_command(char **tail, bool probe, char *msg, size_t len)
 
 /*
  * The operands into o->targets (o->ntargets of them, at least one) and
- * o->command.  argv[0..argc) are the words before "--"; tail is NULL
- * without "--", else the NULL-terminated words after it: the command,
- * or, when no operand came before "--", the operands themselves ("--"
- * only ended the options, as in POSIX).  Reads o->probe, o->family and
- * o->numeric.  Returns TD_OK; or TD_USAGE, or TD_FAILURE (no memory),
- * with the message in msg and nothing left allocated.
+ * o->command, after the -s address (o->source), which gets the same
+ * check as a host.  argv[0..argc) are the words before "--"; tail is
+ * NULL without "--", else the NULL-terminated words after it: the
+ * command, or, when no operand came before "--", the operands themselves
+ * ("--" only ended the options, as in POSIX).  Reads o->probe,
+ * o->family and o->numeric.  Returns TD_OK; or TD_USAGE, or TD_FAILURE
+ * (no memory), with the message in msg and nothing left allocated.
  */
 int
 target_parse(int argc, char **argv, char **tail, struct options *o,
@@ -208,6 +209,9 @@ target_parse(int argc, char **argv, char **tail, struct options *o,
 	size_t i, n;
 	int code;
 
+	if (o->source != NULL && (code = check_host("source address",
+	    o->source, NULL, o, msg, len)) != TD_OK)
+		return code;
 	if (argc == 0 && tail != NULL) {
 		for (argv = tail; tail[argc] != NULL; argc++)
 			;

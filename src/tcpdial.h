@@ -242,8 +242,6 @@ void		 report_summary(const struct options *, const struct session *,
 		    int);
 
 /* target.c */
-int		 target_check_host(const char *, const char *, const char *,
-		    const struct options *, char *, size_t);
 int		 target_parse(int, char **, char **, struct options *, char *,
 		    size_t);
 void		 target_free(struct options *);

@@ -205,27 +205,46 @@ test_cases(void)
 	}
 }
 
-/* -s goes through the same check, named "source address". */
+/* The -s address, checked first, the same way, as "source address". */
 static void
 test_source(void)
 {
+	static const struct {
+		const char *source, *flags, *want;
+	} sources[] = {
+		{ "127.0.0.1", "", "" },
+		{ "::1", "6", "" },
+		{ "", "", "empty source address" },
+		{ "a/b", "", "invalid source address: 'a/b'" },
+		{ "localhost:1", "", "invalid source address: 'localhost:1'" },
+		{ "localhost", "n", "-n: source address is not a numeric "
+		    "address: 'localhost'" },
+		{ "::1", "4", "-4: source address is an IPv6 address: '::1'" },
+	};
+	char target[] = "bad host:0", *argv[] = { target, NULL }, msg[256];
+	char name[128];
 	struct options o;
-	char msg[256];
+	size_t i;
+	int code;
 
-	memset(&o, 0, sizeof(o));
-	is_int(target_check_host("source address", "127.0.0.1", NULL, &o,
-	    msg, sizeof(msg)), TD_OK, "-s 127.0.0.1");
-	target_check_host("source address", "", NULL, &o, msg, sizeof(msg));
-	is_str(msg, "empty source address", "-s ''");
-	target_check_host("source address", "localhost:1", NULL, &o, msg,
-	    sizeof(msg));
-	is_str(msg, "invalid source address: 'localhost:1'",
-	    "-s localhost:1: no hint");
-	o.numeric = true;
-	target_check_host("source address", "localhost", NULL, &o, msg,
-	    sizeof(msg));
-	is_str(msg, "-n: source address is not a numeric address: "
-	    "'localhost'", "-n -s localhost");
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.source = sources[i].source;
+		o.numeric = strchr(sources[i].flags, 'n') != NULL;
+		o.family = strchr(sources[i].flags, '4') != NULL ? AF_INET :
+		    strchr(sources[i].flags, '6') != NULL ? AF_INET6 :
+		    AF_UNSPEC;
+		msg[0] = '\0';
+		code = target_parse(1, argv, NULL, &o, msg, sizeof(msg));
+		snprintf(name, sizeof(name), "tcpdial%s%s -s '%s' '%s'",
+		    sources[i].flags[0] != '\0' ? " -" : "", sources[i].flags,
+		    sources[i].source, target);
+		/* A good source leaves the bad target to be named. */
+		is_str(msg, sources[i].want[0] != '\0' ? sources[i].want :
+		    "invalid host: 'bad host'", name);
+		ok(code == TD_USAGE && o.targets == NULL, "%s: a usage error",
+		    name);
+	}
 }
 
 /* A message longer than its buffer is cut, never overrun. */
