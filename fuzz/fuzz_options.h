@@ -272,6 +272,8 @@ check_options(const struct options *o, const struct fuzz_args *a)
 	    (o->max_time_ms >= 1 && o->max_time_ms <= INT_MAX));
 	CHECK(o->settle_ms == -1 ||
 	    (o->settle_ms >= 1 && o->settle_ms <= INT_MAX));
+	/* Not a limit: 0 is 0 (every address at once). */
+	CHECK(o->attempt_delay_ms >= 0 && o->attempt_delay_ms <= INT_MAX);
 	CHECK(o->close_mode == CLOSE_GRACEFUL || o->close_mode == CLOSE_ABORT);
 	CHECK(o->verbose >= 0 && (size_t)o->verbose <= a->total);
 	if (o->probe) {

@@ -14,8 +14,11 @@
 
 #include "tcpdial.h"
 
+/* Long-only options: values past every letter. */
 enum {
-	OPT_CLOSE = 256,
+	OPT_LONG = 256,
+	OPT_DELAY = OPT_LONG,
+	OPT_CLOSE,
 	OPT_NO_HALF,
 	OPT_SETTLE,
 	OPT_END,
@@ -23,6 +26,7 @@ enum {
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
+	{ "attempt-delay",	required_argument,	NULL,	OPT_DELAY },
 	{ "close",		required_argument,	NULL,	OPT_CLOSE },
 	{ "connect-timeout",	required_argument,	NULL,	'w' },
 	{ "crlf",		no_argument,		NULL,	'C' },
@@ -44,14 +48,17 @@ static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 
 /* --help: the usage line (the man page's SYNOPSIS), then the options. */
 static const char help_text[] =
-"usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]\n"
-"\t[-m duration] [-p source_port] [-q duration] [-s source]\n"
-"\t[--settle duration] [-w duration] host port | host:port\n"
+"usage: tcpdial [-46ChNnVvz] [--no-half-close] [--attempt-delay duration]\n"
+"\t[--close mode] [-i duration] [-m duration] [-p source_port]\n"
+"\t[-q duration] [-s source] [--settle duration] [-w duration]\n"
+"\thost port | host:port\n"
 "       tcpdial -z [options] target ... [-- command [arg ...]]\n"
 "\n"
 "Connect:\n"
 "  -4                      use IPv4 addresses only\n"
 "  -6                      use IPv6 addresses only\n"
+"      --attempt-delay DURATION\n"
+"                          start the next address after DURATION (250ms)\n"
 "  -n, --numeric           host is a numeric address; never resolve names\n"
 "  -p, --source-port PORT  bind the local end to PORT (SO_REUSEADDR)\n"
 "  -s, --source ADDR       bind the local end to ADDR\n"
@@ -120,7 +127,7 @@ opt_name(int ch, int longindex)
 	static char name[32];
 	int i;
 
-	for (i = 0; longindex < 0 && ch >= OPT_CLOSE && longopts[i].name; i++)
+	for (i = 0; longindex < 0 && ch >= OPT_LONG && longopts[i].name; i++)
 		if (longopts[i].val == ch)
 			longindex = i;
 	if (longindex >= 0)
@@ -221,6 +228,9 @@ static int
 set_option(struct options *o, int ch, const char *name, char **argv)
 {
 	switch (ch) {
+	case OPT_DELAY:
+		/* Not a limit: 0 starts every address at once. */
+		return get_duration(name, optarg, false, &o->attempt_delay_ms);
 	case ':':
 		return usage_error("option requires an argument: %s",
 		    argv[optind - 1]);
@@ -277,6 +287,7 @@ options_parse(int argc, char **argv, struct options *o)
 	o->max_time_ms = o->settle_ms = -1;
 	o->close_mode = CLOSE_GRACEFUL;
 	o->half_close = true;
+	o->attempt_delay_ms = 250;
 
 	/*
 	 * "--" always ends the options, and what follows it is the command

@@ -60,6 +60,7 @@ struct options {
 	size_t ntargets;		/* at least 1; more only with -z */
 	char **command;			/* after "--", NULL-terminated, in
 					   argv; or NULL */
+	long long attempt_delay_ms;	/* --attempt-delay; 0: all at once */
 	const char *source;		/* -s, or NULL */
 	char source_port[PORT_STRLEN];	/* -p, or "" */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */

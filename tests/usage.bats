@@ -206,6 +206,16 @@ load helpers
 	bad "-z and --settle cannot be used together" -z --settle 500ms 127.0.0.1 PORT
 }
 
+@test "--attempt-delay: junk, named as typed" {
+	bad "--attempt-delay: invalid duration: '5x'" --attempt-delay 5x 127.0.0.1 PORT
+}
+
+@test "--attempt-delay 0 is not a usage error: it starts every address at once" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -z --attempt-delay 0 127.0.0.1 "$PORT" </dev/null
+	[ -z "$stderr" ]
+}
+
 @test "-m: junk" {
 	bad "-m: invalid duration: '5x'" -m 5x 127.0.0.1 PORT
 }
@@ -228,7 +238,7 @@ load helpers
 
 @test "--help and --version exit 0 on stdout" {
 	run -0 --separate-stderr "$TCPDIAL" --help
-	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]" ]
+	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--no-half-close] [--attempt-delay duration]" ]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr "$TCPDIAL" -V
 	[[ "$output" =~ ^tcpdial\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
