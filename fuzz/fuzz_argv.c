@@ -72,6 +72,7 @@ check_same(const struct options *x, const struct fuzz_args *ax,
 	CHECK(x->max_time_ms == y->max_time_ms);
 	CHECK(x->settle_ms == y->settle_ms);
 	CHECK(x->attempt_delay_ms == y->attempt_delay_ms);
+	CHECK(x->any == y->any);
 	CHECK(x->close_mode == y->close_mode);
 	CHECK(x->numeric == y->numeric);
 	CHECK(x->half_close == y->half_close);

@@ -276,6 +276,8 @@ check_options(const struct options *o, const struct fuzz_args *a)
 	CHECK(o->attempt_delay_ms >= 0 && o->attempt_delay_ms <= INT_MAX);
 	CHECK(o->close_mode == CLOSE_GRACEFUL || o->close_mode == CLOSE_ABORT);
 	CHECK(o->verbose >= 0 && (size_t)o->verbose <= a->total);
+	/* --any requires -z. */
+	CHECK(!o->any || o->probe);
 	if (o->probe) {
 		CHECK(!o->crlf);
 		CHECK(o->idle_ms == -1);

@@ -17,7 +17,8 @@
 /* Long-only options: values past every letter. */
 enum {
 	OPT_LONG = 256,
-	OPT_DELAY = OPT_LONG,
+	OPT_ANY = OPT_LONG,
+	OPT_DELAY,
 	OPT_CLOSE,
 	OPT_NO_HALF,
 	OPT_SETTLE,
@@ -26,6 +27,7 @@ enum {
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
+	{ "any",		no_argument,		NULL,	OPT_ANY },
 	{ "attempt-delay",	required_argument,	NULL,	OPT_DELAY },
 	{ "close",		required_argument,	NULL,	OPT_CLOSE },
 	{ "connect-timeout",	required_argument,	NULL,	'w' },
@@ -48,15 +50,16 @@ static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 
 /* --help: the usage line (the man page's SYNOPSIS), then the options. */
 static const char help_text[] =
-"usage: tcpdial [-46ChNnVvz] [--no-half-close] [--attempt-delay duration]\n"
-"\t[--close mode] [-i duration] [-m duration] [-p source_port]\n"
-"\t[-q duration] [-s source] [--settle duration] [-w duration]\n"
-"\thost port | host:port\n"
+"usage: tcpdial [-46ChNnVvz] [--any] [--no-half-close]\n"
+"\t[--attempt-delay duration] [--close mode] [-i duration] [-m duration]\n"
+"\t[-p source_port] [-q duration] [-s source] [--settle duration]\n"
+"\t[-w duration] host port | host:port\n"
 "       tcpdial -z [options] target ... [-- command [arg ...]]\n"
 "\n"
 "Connect:\n"
 "  -4                      use IPv4 addresses only\n"
 "  -6                      use IPv6 addresses only\n"
+"      --any               with -z: success when one target connects\n"
 "      --attempt-delay DURATION\n"
 "                          start the next address after DURATION (250ms)\n"
 "  -n, --numeric           host is a numeric address; never resolve names\n"
@@ -86,7 +89,7 @@ static const char help_text[] =
 "\n"
 "A target is host:port, or [address]:port for IPv6.  With -z, several\n"
 "targets are probed at once, and -- COMMAND [ARG...] after them runs\n"
-"COMMAND once every one succeeded.\n"
+"COMMAND once every one (with --any, one) succeeded.\n"
 "DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
 
 /* Print one line naming what was wrong; -1, for the caller to return. */
@@ -176,33 +179,39 @@ get_close_mode(const char *name, const char *arg, enum close_mode *mode)
 }
 
 /*
- * Options that cannot go together, as data: each pair is a usage error
- * when both were given at all, whatever their values ("-z -i 0" too).
- * -z moves no data, so it conflicts with every session option.
+ * Rules between options, as data, over what was given at all, whatever
+ * the values ("-z -i 0" too): a pair that cannot go together, or an
+ * option that requires another.  -z moves no data, so it conflicts with
+ * every session option.
  */
 static const struct {
 	int a, b;
-} conflicts[] = {
-	{ '4', '6' },
-	{ 'z', 'C' },
-	{ 'z', 'i' },
-	{ 'z', 'q' },
-	{ 'z', OPT_NO_HALF },
-	{ 'z', OPT_SETTLE },
+	bool requires;		/* a requires b; else a excludes b */
+} rules[] = {
+	{ '4', '6', false },
+	{ 'z', 'C', false },
+	{ 'z', 'i', false },
+	{ 'z', 'q', false },
+	{ 'z', OPT_NO_HALF, false },
+	{ 'z', OPT_SETTLE, false },
+	{ OPT_ANY, 'z', true },
 };
 
 static int
-check_conflicts(const bool given[OPT_END])
+check_rules(const bool given[OPT_END])
 {
 	char a[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
-		if (!given[conflicts[i].a] || !given[conflicts[i].b])
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		/* Broken when a was given and b's presence is not as wanted. */
+		if (!given[rules[i].a] ||
+		    given[rules[i].b] == rules[i].requires)
 			continue;
-		strlcpy(a, opt_name(conflicts[i].a, -1), sizeof(a));
-		return usage_error("%s and %s cannot be used together", a,
-		    opt_name(conflicts[i].b, -1));
+		strlcpy(a, opt_name(rules[i].a, -1), sizeof(a));
+		return usage_error(rules[i].requires ? "%s requires %s" :
+		    "%s and %s cannot be used together", a,
+		    opt_name(rules[i].b, -1));
 	}
 	return 0;
 }
@@ -313,13 +322,14 @@ options_parse(int argc, char **argv, struct options *o)
 			return TD_USAGE;
 		given[ch] = true;
 	}
-	if (check_conflicts(given) == -1)
+	if (check_rules(given) == -1)
 		return TD_USAGE;
 	/* Plain flags: given or not (-4 and -6 were not both). */
 	o->family = given['4'] ? AF_INET : given['6'] ? AF_INET6 : AF_UNSPEC;
 	o->crlf = given['C'];
 	o->numeric = given['n'];
 	o->probe = given['z'];
+	o->any = given[OPT_ANY];
 	code = target_parse(nopt - optind, argv + optind, tail, o, msg,
 	    sizeof(msg));
 	if (code != TD_OK)

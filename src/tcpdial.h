@@ -61,6 +61,7 @@ struct options {
 	char **command;			/* after "--", NULL-terminated, in
 					   argv; or NULL */
 	long long attempt_delay_ms;	/* --attempt-delay; 0: all at once */
+	bool any;			/* --any: one success will do */
 	const char *source;		/* -s, or NULL */
 	char source_port[PORT_STRLEN];	/* -p, or "" */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */

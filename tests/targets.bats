@@ -61,3 +61,19 @@ load helpers
 	finish_peer
 	[ "$(report received)" = 0 ]
 }
+
+@test "--any without -z is a usage error" {
+	bad "--any requires -z" --any 127.0.0.1 PORT
+}
+
+@test "--any, long form after the operands, still requires -z" {
+	bad "--any requires -z" 127.0.0.1:PORT --any
+}
+
+@test "-z --any with one target: as without --any" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -z --any 127.0.0.1 "$PORT" </dev/null
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+}

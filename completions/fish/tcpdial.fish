@@ -67,6 +67,7 @@ set -l session '__fish_seen_argument -s C -l crlf -s i -l idle-timeout -l no-hal
 
 complete -c tcpdial -s 4 -n 'not __fish_seen_argument -s 6' -d 'Use IPv4 addresses only'
 complete -c tcpdial -s 6 -n 'not __fish_seen_argument -s 4' -d 'Use IPv6 addresses only'
+complete -c tcpdial -l any -d 'With -z: success when one target connects'
 complete -c tcpdial -l attempt-delay -x -d 'Start the next address after DURATION (250ms)'
 complete -c tcpdial -s C -l crlf -n "not $probe" -d 'Send each LF read from stdin as CRLF'
 complete -c tcpdial -l close -x -a 'graceful\t"FIN handshake (the default)" abort\t"RST, discarding unsent data"' -d 'How to end the connection'
