@@ -2,9 +2,9 @@
  * libFuzzer harness for options_parse() (src/options.c): the whole argv.
  *
  * The input is split at NUL bytes into at most FUZZ_ARGS arguments after
- * "tcpdial".  options_parse() must either return a struct options that
- * keeps every promise in tcpdial.h, or exit 0 (help, version) or 2
- * (usage, with one message that echoes what the user typed).  The same
+ * "tcpdial".  options_parse() must either go on with a struct options
+ * that keeps every promise in tcpdial.h, or return 0 (help, version) or
+ * 2 (usage, with one message that echoes what the user typed).  The same
  * argv parsed twice must give the same answer: nothing may leak from
  * one call into the next through getopt's or options.c's statics.
  */
@@ -42,14 +42,28 @@ arg_offset(const char *s, const struct fuzz_args *a)
 	__builtin_trap();
 }
 
+/* Where the command starts in a's argv, or -1 without one. */
+static long
+command_index(char **command, const struct fuzz_args *a)
+{
+	return command == NULL ? -1 : (long)(command - a->argv);
+}
+
 static void
 check_same(const struct options *x, const struct fuzz_args *ax,
     const struct options *y, const struct fuzz_args *ay)
 {
-	CHECK(arg_offset(x->host, ax) == arg_offset(y->host, ay));
-	CHECK(strcmp(x->host, y->host) == 0);
+	size_t i;
+
+	CHECK(x->ntargets == y->ntargets);
+	for (i = 0; i < x->ntargets; i++) {
+		CHECK(strcmp(x->targets[i].host, y->targets[i].host) == 0);
+		CHECK(strcmp(x->targets[i].port, y->targets[i].port) == 0);
+		CHECK(arg_offset(x->targets[i].operand, ax) ==
+		    arg_offset(y->targets[i].operand, ay));
+	}
+	CHECK(command_index(x->command, ax) == command_index(y->command, ay));
 	CHECK(arg_offset(x->source, ax) == arg_offset(y->source, ay));
-	CHECK(strcmp(x->port, y->port) == 0);
 	CHECK(strcmp(x->source_port, y->source_port) == 0);
 	CHECK(x->family == y->family);
 	CHECK(x->connect_timeout_ms == y->connect_timeout_ms);
@@ -57,6 +71,8 @@ check_same(const struct options *x, const struct fuzz_args *ax,
 	CHECK(x->disconnect_wait_ms == y->disconnect_wait_ms);
 	CHECK(x->max_time_ms == y->max_time_ms);
 	CHECK(x->settle_ms == y->settle_ms);
+	CHECK(x->attempt_delay_ms == y->attempt_delay_ms);
+	CHECK(x->any == y->any);
 	CHECK(x->close_mode == y->close_mode);
 	CHECK(x->numeric == y->numeric);
 	CHECK(x->half_close == y->half_close);
@@ -79,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_capture(&err1);
 	st1 = run_options(&a1, &o1);
 	check_status(st1, err_release(&err1), &a1);
-	if (st1 == RUN_RETURNED)
+	if (st1 == GO_ON)
 		check_options(&o1, &a1);
 
 	err_capture(&err2);
@@ -87,9 +103,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_release(&err2);
 	CHECK(st1 == st2);
 	CHECK(strcmp(err1.buf, err2.buf) == 0);
-	if (st1 == RUN_RETURNED)
+	if (st1 == GO_ON)
 		check_same(&o1, &a1, &o2, &a2);
 
+	options_free(&o1);
+	options_free(&o2);
 	args_free(&a1);
 	args_free(&a2);
 	return 0;

@@ -1,10 +1,7 @@
 /*
- * Shared by fuzz_target.c and fuzz_argv.c: run options_parse() so that
- * its exit() comes back to the harness, and check what it filled in.
- *
- * src/options.c is compiled for these harnesses with -Dexit=fuzz_exit,
- * so usage_error() and print_and_exit() call fuzz_exit() below, which
- * records the status and longjmp()s back into run_options().
+ * Shared by fuzz_target.c and fuzz_argv.c: run options_parse(), which
+ * returns the status to exit with (or GO_ON), and check what it filled
+ * in and what it printed.
  */
 #ifndef FUZZ_OPTIONS_H
 #define FUZZ_OPTIONS_H
@@ -18,7 +15,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,27 +25,8 @@
 
 #include "fuzz_check.h"
 
-/* options_parse() returned instead of exiting. */
-#define RUN_RETURNED (-1)
-
 /* The most arguments a harness builds, argv[0] included. */
 #define FUZZ_ARGV_MAX 24
-
-void fuzz_exit(int) __attribute__((__noreturn__));
-
-static jmp_buf fuzz_exit_jmp;
-static volatile int fuzz_exit_status;
-static volatile bool fuzz_exit_armed;
-
-void
-fuzz_exit(int status)
-{
-	/* An exit() outside options_parse() is a harness bug. */
-	if (!fuzz_exit_armed)
-		__builtin_trap();
-	fuzz_exit_status = status;
-	longjmp(fuzz_exit_jmp, 1);
-}
 
 int LLVMFuzzerInitialize(int *, char ***);
 
@@ -135,22 +112,14 @@ args_free(struct fuzz_args *a)
 }
 
 /*
- * Run options_parse(argc, argv, o).  Returns RUN_RETURNED, or the status
- * it tried to exit with.  optind = 0 makes glibc's getopt forget the
- * previous argv entirely (its saved position points into freed memory).
+ * Run options_parse(argc, argv, o): GO_ON, or the status to exit with.
+ * It resets getopt itself (optind = 0), so nothing of the previous argv,
+ * which is freed by now, may reach this one.
  */
 static int
 run_options(struct fuzz_args *a, struct options *o)
 {
-	fuzz_exit_armed = true;
-	if (setjmp(fuzz_exit_jmp) != 0) {
-		fuzz_exit_armed = false;
-		return fuzz_exit_status;
-	}
-	optind = 0;
-	options_parse(a->argc, a->argv, o);
-	fuzz_exit_armed = false;
-	return RUN_RETURNED;
+	return options_parse(a->argc, a->argv, o);
 }
 
 /* p points into one of the argument strings. */
@@ -214,13 +183,25 @@ is_port_string(const char *s)
 	return n >= 1 && n <= 65535;
 }
 
+/* s is where one of the argument strings starts. */
+static bool
+is_arg_start(const char *s, const struct fuzz_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->argc; i++)
+		if (s == a->copy[i])
+			return true;
+	return false;
+}
+
+/* A host or -s address that keeps the rules of -4, -6 and -n. */
 static void
-check_address(const char *s, const struct options *o, const struct fuzz_args *a)
+check_address(const char *s, const struct options *o)
 {
 	int fam;
 
 	CHECK(s != NULL && *s != '\0');
-	CHECK(points_into_args(s, a));
 	CHECK(host_chars(s));
 	fam = ref_family(s);
 	/* Only an IPv6 address may hold ':' or '%'. */
@@ -234,14 +215,50 @@ check_address(const char *s, const struct options *o, const struct fuzz_args *a)
 		CHECK(fam != AF_INET);
 }
 
+/*
+ * The targets: at least one, several only with -z, each host a copy of
+ * its own that keeps the rules, each operand an argument as given.  The
+ * command, if any, is a tail of argv (after "--") and needs -z.
+ */
+static void
+check_targets(const struct options *o, const struct fuzz_args *a)
+{
+	size_t i, j;
+	char **w;
+
+	CHECK(o->targets != NULL && o->ntargets >= 1);
+	CHECK(o->ntargets == 1 || o->probe);
+	CHECK(o->ntargets <= (size_t)a->argc);
+	for (i = 0; i < o->ntargets; i++) {
+		check_address(o->targets[i].host, o);
+		CHECK(!points_into_args(o->targets[i].host, a));
+		for (j = 0; j < i; j++)
+			CHECK(o->targets[j].host != o->targets[i].host);
+		CHECK(is_port_string(o->targets[i].port));
+		CHECK(is_arg_start(o->targets[i].operand, a));
+		/* The host is in the operand, brackets or not. */
+		CHECK(strstr(o->targets[i].operand, o->targets[i].host) !=
+		    NULL);
+	}
+	if (o->command == NULL)
+		return;
+	CHECK(o->probe);
+	CHECK(o->command > a->argv && o->command <= a->argv + a->argc);
+	CHECK(strcmp(o->command[-1], "--") == 0);
+	CHECK(o->command[0] != NULL && o->command[0][0] != '\0');
+	for (w = o->command; *w != NULL; w++)
+		CHECK(is_arg_start(*w, a));
+}
+
 /* Everything struct options promises after a successful parse. */
 static void
 check_options(const struct options *o, const struct fuzz_args *a)
 {
-	check_address(o->host, o, a);
-	CHECK(is_port_string(o->port));
-	if (o->source != NULL)
-		check_address(o->source, o, a);
+	check_targets(o, a);
+	if (o->source != NULL) {
+		check_address(o->source, o);
+		CHECK(points_into_args(o->source, a));
+	}
 	CHECK(o->source_port[0] == '\0' || is_port_string(o->source_port));
 	CHECK(o->family == AF_UNSPEC || o->family == AF_INET ||
 	    o->family == AF_INET6);
@@ -255,8 +272,12 @@ check_options(const struct options *o, const struct fuzz_args *a)
 	    (o->max_time_ms >= 1 && o->max_time_ms <= INT_MAX));
 	CHECK(o->settle_ms == -1 ||
 	    (o->settle_ms >= 1 && o->settle_ms <= INT_MAX));
+	/* Not a limit: 0 is 0 (every address at once). */
+	CHECK(o->attempt_delay_ms >= 0 && o->attempt_delay_ms <= INT_MAX);
 	CHECK(o->close_mode == CLOSE_GRACEFUL || o->close_mode == CLOSE_ABORT);
 	CHECK(o->verbose >= 0 && (size_t)o->verbose <= a->total);
+	/* --any requires -z. */
+	CHECK(!o->any || o->probe);
 	if (o->probe) {
 		CHECK(!o->crlf);
 		CHECK(o->idle_ms == -1);
@@ -325,8 +346,8 @@ in_option_arg(char c, const struct fuzz_args *a)
 }
 
 /*
- * Check the status options_parse() ended with and what it printed.
- * It may exit only 0 (help, version) or 2 (usage), and a usage error
+ * Check the status options_parse() returned and what it printed.  Past
+ * GO_ON it may only be 0 (help, version) or 2 (usage), and a usage error
  * echoes back what the user typed.
  */
 static void
@@ -336,7 +357,7 @@ check_status(int status, const char *err, const struct fuzz_args *a)
 	const char *prog = program_invocation_short_name, *text;
 	size_t plen = strlen(prog), elen = strlen(err);
 
-	CHECK(status == RUN_RETURNED || status == TD_OK || status == TD_USAGE);
+	CHECK(status == GO_ON || status == TD_OK || status == TD_USAGE);
 	if (status != TD_USAGE) {
 		CHECK(elen == 0);
 		return;

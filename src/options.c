@@ -1,22 +1,25 @@
 /*
- * argv to struct options.  The only file that looks at argv, and, with
- * main(), the only one that exits: a usage error exits 2 here, before
- * any name is resolved or any packet is sent.
+ * argv to struct options.  The only file that looks at argv.  It exits
+ * nowhere: a usage error is printed here and returned as TD_USAGE, for
+ * main() to exit with before any name is resolved or any packet is sent.
  */
 #include <sys/socket.h>
 
 #include <ctype.h>
 #include <err.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tcpdial.h"
 
+/* Long-only options: values past every letter. */
 enum {
-	OPT_CLOSE = 256,
+	OPT_LONG = 256,
+	OPT_ANY = OPT_LONG,
+	OPT_DELAY,
+	OPT_CLOSE,
 	OPT_NO_HALF,
 	OPT_SETTLE,
 	OPT_END,
@@ -24,6 +27,8 @@ enum {
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
+	{ "any",		no_argument,		NULL,	OPT_ANY },
+	{ "attempt-delay",	required_argument,	NULL,	OPT_DELAY },
 	{ "close",		required_argument,	NULL,	OPT_CLOSE },
 	{ "connect-timeout",	required_argument,	NULL,	'w' },
 	{ "crlf",		no_argument,		NULL,	'C' },
@@ -43,16 +48,20 @@ static const struct option longopts[] = {
 };
 static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 
-static const char usage_text[] =
-"usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]\n"
-"\t[-m duration] [-p source_port] [-q duration] [-s source]\n"
-"\t[--settle duration] [-w duration] host port | host:port\n";
-
+/* --help: the usage line (the man page's SYNOPSIS), then the options. */
 static const char help_text[] =
+"usage: tcpdial [-46ChNnVvz] [--any] [--no-half-close]\n"
+"\t[--attempt-delay duration] [--close mode] [-i duration] [-m duration]\n"
+"\t[-p source_port] [-q duration] [-s source] [--settle duration]\n"
+"\t[-w duration] host port | host:port\n"
+"       tcpdial -z [options] target ... [-- command [arg ...]]\n"
 "\n"
 "Connect:\n"
 "  -4                      use IPv4 addresses only\n"
 "  -6                      use IPv6 addresses only\n"
+"      --any               with -z: success when one target connects\n"
+"      --attempt-delay DURATION\n"
+"                          start the next address after DURATION (250ms)\n"
 "  -n, --numeric           host is a numeric address; never resolve names\n"
 "  -p, --source-port PORT  bind the local end to PORT (SO_REUSEADDR)\n"
 "  -s, --source ADDR       bind the local end to ADDR\n"
@@ -78,47 +87,37 @@ static const char help_text[] =
 "  -h, --help              print this help and exit\n"
 "  -V, --version           print the version and exit\n"
 "\n"
+"A target is host:port, or [address]:port for IPv6.  With -z, several\n"
+"targets are probed at once, and -- COMMAND [ARG...] after them runs\n"
+"COMMAND once every one (with --any, one) succeeded.\n"
 "DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
 
-/* Print one line naming what was wrong, and exit 2. */
-static void __attribute__((__noreturn__, __format__(__printf__, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	/*
-	 * vwarnx and exit, not verrx: the fuzz harnesses build this file
-	 * with -Dexit=fuzz_exit to get control back (fuzz/fuzz_options.h).
-	 */
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	exit(TD_USAGE);
-}
+/* Print one line naming what was wrong; -1, for the caller to return. */
+#define usage_error(...) (warnx(__VA_ARGS__), -1)
 
 /*
  * getopt_long said '?': name the argument as the user typed it.  A long
  * option (or an abbreviation) given "=value" it takes none of comes back
  * with optopt set to that option's val, not a letter the user typed.
  */
-static void __attribute__((__noreturn__))
+static int
 reject_option(char **argv)
 {
 	const char *arg = argv[optind - 1];
 	size_t n, i;
 
 	if (optopt == 0)
-		usage_error("unknown option: %s", arg);
+		return usage_error("unknown option: %s", arg);
 	if (strncmp(arg, "--", 2) == 0 && arg[2 + (n = strcspn(arg + 2,
 	    "="))] == '=')
 		for (i = 0; longopts[i].name != NULL; i++)
 			if (longopts[i].val == optopt &&
 			    strncmp(longopts[i].name, arg + 2, n) == 0)
-				usage_error("option takes no argument: %s",
-				    arg);
+				return usage_error(
+				    "option takes no argument: %s", arg);
 	if (isprint(optopt))
-		usage_error("unknown option: -%c", optopt);
-	usage_error("unknown option: -\\x%02x", optopt & 0xff);
+		return usage_error("unknown option: -%c", optopt);
+	return usage_error("unknown option: -\\x%02x", optopt & 0xff);
 }
 
 /*
@@ -128,257 +127,219 @@ reject_option(char **argv)
 static const char *
 opt_name(int ch, int longindex)
 {
-	static char shortname[3] = "-?", longname[32];
+	static char name[32];
 	int i;
 
-	for (i = 0; longindex < 0 && ch >= OPT_CLOSE && longopts[i].name; i++)
+	for (i = 0; longindex < 0 && ch >= OPT_LONG && longopts[i].name; i++)
 		if (longopts[i].val == ch)
 			longindex = i;
-	if (longindex >= 0) {
-		snprintf(longname, sizeof(longname), "--%s",
-		    longopts[longindex].name);
-		return longname;
-	}
-	shortname[1] = (char)ch;
-	return shortname;
+	if (longindex >= 0)
+		snprintf(name, sizeof(name), "--%s", longopts[longindex].name);
+	else
+		snprintf(name, sizeof(name), "-%c", ch);
+	return name;
 }
 
-/* A DURATION in ms; for a limit, 0 means none and is stored as -1. */
-static long long
-get_duration(const char *name, const char *arg, bool limit)
+/*
+ * A DURATION into *ms; for a limit, 0 means none and is stored as -1.
+ * Returns 0, or -1 after the usage error.
+ */
+static int
+get_duration(const char *name, const char *arg, bool limit, long long *ms)
 {
 	const char *errstr = NULL;
-	long long ms;
 
-	if (parse_duration(arg, &ms, &errstr) == -1)
-		usage_error("%s: %s: '%s'", name, errstr, arg);
-	return limit && ms == 0 ? -1 : ms;
+	if (parse_duration(arg, ms, &errstr) == -1)
+		return usage_error("%s: %s: '%s'", name, errstr, arg);
+	if (limit && *ms == 0)
+		*ms = -1;
+	return 0;
 }
 
-static void
+static int
 get_port(const char *name, const char *arg, char *out)
 {
 	const char *errstr = NULL;
 	int port;
 
-	port = parse_port(arg, &errstr);
-	if (port == -1 && name == NULL)
-		usage_error("%s: '%s'", errstr, arg);
-	if (port == -1)
-		usage_error("%s: %s: '%s'", name, errstr, arg);
+	if ((port = parse_port(arg, &errstr)) == -1)
+		return usage_error("%s: %s: '%s'", name, errstr, arg);
 	port_string(port, out);
+	return 0;
+}
+
+static int
+get_close_mode(const char *name, const char *arg, enum close_mode *mode)
+{
+	if (strcmp(arg, "graceful") != 0 && strcmp(arg, "abort") != 0)
+		return usage_error("%s: invalid mode: '%s' (graceful or abort)",
+		    name, arg);
+	*mode = arg[0] == 'a' ? CLOSE_ABORT : CLOSE_GRACEFUL;
+	return 0;
 }
 
 /*
- * Reject what no resolver would take, before it gets the chance.  hint
- * follows the message when the host has a colon: a target in the place
- * of a host.
- */
-static void
-check_host(const char *what, const char *host, const char *hint,
-    const struct options *o)
-{
-	const char *errstr = NULL;
-	int fam;
-
-	fam = parse_host(host, &errstr);
-	if (fam == -1 && *host == '\0')
-		usage_error("%s %s", errstr, what);
-	if (fam == -1)
-		usage_error("%s %s: '%s'%s", errstr, what, host,
-		    strchr(host, ':') != NULL ? hint : "");
-	if (o->numeric && fam == AF_UNSPEC)
-		usage_error("-n: %s is not a numeric address: '%s'", what,
-		    host);
-	if (o->family == AF_INET && fam == AF_INET6)
-		usage_error("-4: %s is an IPv6 address: '%s'", what, host);
-	if (o->family == AF_INET6 && fam == AF_INET)
-		usage_error("-6: %s is an IPv4 address: '%s'", what, host);
-}
-
-/*
- * Operands: HOST PORT, or one HOST:PORT / [IPV6]:PORT target.  A HOST
- * with a colon must be an IPv6 address (tcpdial(1), SPEC 1).
- */
-static void
-parse_operands(int argc, char **argv, struct options *o)
-{
-	const char *errstr = NULL, *hint = NULL;
-	char *host, *port;
-
-	if (argc == 0)
-		usage_error("missing host and port");
-	if (argc > 2)
-		usage_error("too many operands: '%s'", argv[2]);
-	if (parse_target(argc, argv, &host, &port, &errstr, &hint) == -1)
-		usage_error("%s: '%s' (%s)", errstr, argv[0], hint);
-	check_host("host", host,
-	    " (a host:port target takes no separate port)", o);
-	get_port(NULL, port, o->port);
-	o->host = host;
-}
-
-static enum close_mode
-get_close_mode(const char *name, const char *arg)
-{
-	if (strcmp(arg, "graceful") == 0)
-		return CLOSE_GRACEFUL;
-	if (strcmp(arg, "abort") == 0)
-		return CLOSE_ABORT;
-	usage_error("%s: invalid mode: '%s' (graceful or abort)", name, arg);
-}
-
-/*
- * Options that cannot go together, as data: each pair is a usage error
- * when both were given at all, whatever their values ("-z -i 0" too).
- * -z moves no data, so it conflicts with every session option.
+ * Rules between options, as data, over what was given at all, whatever
+ * the values ("-z -i 0" too): a pair that cannot go together, or an
+ * option that requires another.  -z moves no data, so it conflicts with
+ * every session option.
  */
 static const struct {
 	int a, b;
-} conflicts[] = {
-	{ '4', '6' },
-	{ 'z', 'C' },
-	{ 'z', 'i' },
-	{ 'z', 'q' },
-	{ 'z', OPT_NO_HALF },
-	{ 'z', OPT_SETTLE },
+	bool requires;		/* a requires b; else a excludes b */
+} rules[] = {
+	{ '4', '6', false },
+	{ 'z', 'C', false },
+	{ 'z', 'i', false },
+	{ 'z', 'q', false },
+	{ 'z', OPT_NO_HALF, false },
+	{ 'z', OPT_SETTLE, false },
+	{ OPT_ANY, 'z', true },
 };
 
-static void
-check_conflicts(const bool given[OPT_END])
+static int
+check_rules(const bool given[OPT_END])
 {
 	char a[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
-		if (!given[conflicts[i].a] || !given[conflicts[i].b])
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		/* Broken when a was given and b's presence is not as wanted. */
+		if (!given[rules[i].a] ||
+		    given[rules[i].b] == rules[i].requires)
 			continue;
-		strlcpy(a, opt_name(conflicts[i].a, -1), sizeof(a));
-		usage_error("%s and %s cannot be used together", a,
-		    opt_name(conflicts[i].b, -1));
+		strlcpy(a, opt_name(rules[i].a, -1), sizeof(a));
+		return usage_error(rules[i].requires ? "%s requires %s" :
+		    "%s and %s cannot be used together", a,
+		    opt_name(rules[i].b, -1));
 	}
+	return 0;
 }
 
-/* Print text and more on stdout and exit 0, or 11 if stdout took none. */
-static void
-print_and_exit(const char *text, const char *more)
+/* Print text on stdout: TD_OK, or TD_IO if stdout did not take it. */
+static int
+print_text(const char *text)
 {
 	fputs(text, stdout);
-	fputs(more, stdout);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("write to stdout");
-		exit(TD_IO);
+		return TD_IO;
 	}
-	exit(TD_OK);
-}
-
-/* One option letter (or long-only value) into o; exits on bad values. */
-static void
-set_option(struct options *o, int ch, const char *name)
-{
-	switch (ch) {
-	case '4':
-		o->family = AF_INET;
-		break;
-	case '6':
-		o->family = AF_INET6;
-		break;
-	case 'C':
-		o->crlf = true;
-		break;
-	case 'i':
-		/* 0 is no limit: an idle timer of 0 would let no byte by. */
-		o->idle_ms = get_duration(name, optarg, true);
-		break;
-	case 'm':
-		o->max_time_ms = get_duration(name, optarg, true);
-		break;
-	case 'N':
-		o->half_close = true;
-		break;
-	case 'n':
-		o->numeric = true;
-		break;
-	case 'p':
-		get_port(name, optarg, o->source_port);
-		break;
-	case 'q':
-		o->disconnect_wait_ms = get_duration(name, optarg, false);
-		break;
-	case 's':
-		o->source = optarg;
-		break;
-	case 'v':
-		o->verbose++;
-		break;
-	case 'w':
-		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
-		o->connect_timeout_ms = get_duration(name, optarg, true);
-		break;
-	case 'z':
-		o->probe = true;
-		break;
-	case OPT_CLOSE:
-		o->close_mode = get_close_mode(name, optarg);
-		break;
-	case OPT_NO_HALF:
-		o->half_close = false;
-		break;
-	case OPT_SETTLE:
-		o->settle_ms = get_duration(name, optarg, true);
-		break;
-	}
+	return TD_OK;
 }
 
 /*
- * Fill o from argv.  Returns only when every argument is valid; prints
- * help or version and exits 0 (11 when stdout takes neither), or reports
- * a usage error and exits 2.
+ * One option with a value (or whose order counts) into o, or getopt's
+ * complaint about one.  Plain flags are set from what was given, after
+ * the loop.  Returns 0, or -1 after the usage error.
  */
-void
+static int
+set_option(struct options *o, int ch, const char *name, char **argv)
+{
+	switch (ch) {
+	case OPT_DELAY:
+		/* Not a limit: 0 starts every address at once. */
+		return get_duration(name, optarg, false, &o->attempt_delay_ms);
+	case ':':
+		return usage_error("option requires an argument: %s",
+		    argv[optind - 1]);
+	case '?':
+		return reject_option(argv);
+	case 'i':
+		/* 0 is no limit: an idle timer of 0 would let no byte by. */
+		return get_duration(name, optarg, true, &o->idle_ms);
+	case 'm':
+		return get_duration(name, optarg, true, &o->max_time_ms);
+	case 'N':
+	case OPT_NO_HALF:
+		/* The last one given wins. */
+		o->half_close = ch == 'N';
+		return 0;
+	case 'p':
+		return get_port(name, optarg, o->source_port);
+	case 'q':
+		return get_duration(name, optarg, false,
+		    &o->disconnect_wait_ms);
+	case 's':
+		o->source = optarg;
+		return 0;
+	case 'v':
+		o->verbose++;
+		return 0;
+	case 'w':
+		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
+		return get_duration(name, optarg, true,
+		    &o->connect_timeout_ms);
+	case OPT_CLOSE:
+		return get_close_mode(name, optarg, &o->close_mode);
+	case OPT_SETTLE:
+		return get_duration(name, optarg, true, &o->settle_ms);
+	}
+	return 0;
+}
+
+/*
+ * Fill o from argv.  Returns GO_ON when every argument is valid and the
+ * run goes on; else the status to exit with: TD_OK after printing help
+ * or the version (TD_IO when stdout took neither), or TD_USAGE after
+ * printing the usage error.  Never exits: main() does.
+ */
+int
 options_parse(int argc, char **argv, struct options *o)
 {
 	bool given[OPT_END] = { false };
-	int ch, longindex;
+	char msg[1024], **tail;
+	int nopt, ch, longindex, code;
 
 	memset(o, 0, sizeof(*o));
-	o->family = AF_UNSPEC;
 	o->connect_timeout_ms = o->idle_ms = o->disconnect_wait_ms = -1;
 	o->max_time_ms = o->settle_ms = -1;
 	o->close_mode = CLOSE_GRACEFUL;
 	o->half_close = true;
+	o->attempt_delay_ms = 250;
 
+	/*
+	 * "--" always ends the options, and what follows it is the command
+	 * (target.c).  GNU getopt permutes argv and forgets where "--" was,
+	 * so it gets only the words before the first one.  optind = 0 makes
+	 * glibc start afresh, whatever an earlier call left.
+	 */
+	nopt = argc > 0 ? 1 : 0;
+	while (nopt < argc && strcmp(argv[nopt], "--") != 0)
+		nopt++;
+	tail = nopt < argc ? argv + nopt + 1 : NULL;
 	opterr = 0;
+	optind = 0;
 	for (;;) {
 		longindex = -1;
-		ch = getopt_long(argc, argv, shortopts, longopts, &longindex);
+		ch = getopt_long(nopt, argv, shortopts, longopts, &longindex);
 		if (ch == -1)
 			break;
-		if (ch == 'h')
-			print_and_exit(usage_text, help_text);
-		if (ch == 'V')
-			print_and_exit(PACKAGE_NAME " " PACKAGE_VERSION "\n",
-			    "");
-		if (ch == ':')
-			usage_error("option requires an argument: %s",
-			    argv[optind - 1]);
-		if (ch == '?')
-			reject_option(argv);
-		set_option(o, ch, opt_name(ch, longindex));
+		if (ch == 'h' || ch == 'V')
+			return print_text(ch == 'h' ? help_text :
+			    PACKAGE_NAME " " PACKAGE_VERSION "\n");
+		if (set_option(o, ch, opt_name(ch, longindex), argv) == -1)
+			return TD_USAGE;
 		given[ch] = true;
 	}
-	check_conflicts(given);
-	if (o->source != NULL)
-		check_host("source address", o->source, "", o);
-	parse_operands(argc - optind, argv + optind, o);
-	/* SHIM until the targets branch lands. */
-	{
-		static struct target_spec one;
+	if (check_rules(given) == -1)
+		return TD_USAGE;
+	/* Plain flags: given or not (-4 and -6 were not both). */
+	o->family = given['4'] ? AF_INET : given['6'] ? AF_INET6 : AF_UNSPEC;
+	o->crlf = given['C'];
+	o->numeric = given['n'];
+	o->probe = given['z'];
+	o->any = given[OPT_ANY];
+	code = target_parse(nopt - optind, argv + optind, tail, o, msg,
+	    sizeof(msg));
+	if (code != TD_OK)
+		warnx("%s", msg);
+	return code == TD_OK ? GO_ON : code;
+}
 
-		one.host = one.operand = o->host;
-		strlcpy(one.port, o->port, sizeof(one.port));
-		o->targets = &one;
-		o->ntargets = 1;
-		o->attempt_delay_ms = 250;
-	}
+/* Free what options_parse() allocated, for a caller that parses again. */
+void
+options_free(struct options *o)
+{
+	target_free(o);
 }

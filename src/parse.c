@@ -1,7 +1,8 @@
 /*
- * String to value: durations, ports and host names.  Pure functions: no
- * I/O, no exit.  Each returns 0, or -1 with *errstr set to a short phrase that
- * the caller (options.c) puts in front of the offending argument.
+ * String to value: durations, ports and host names (target.c splits the
+ * operands into them).  Pure functions: no I/O, no exit.  Each returns 0,
+ * or -1 with *errstr set to a short phrase that the caller (options.c,
+ * target.c) puts in front of the offending argument.
  */
 #include <sys/socket.h>
 
@@ -188,50 +189,4 @@ parse_host(const char *s, const char **errstr)
 	if (fam != AF_INET6 && strpbrk(s, ":%") != NULL)
 		return *errstr = "invalid", -1;
 	return fam;
-}
-
-/*
- * The operands (argc, 1 or 2) into *host and *port, edited in place:
- * HOST PORT ("[::1] 80" loses its brackets), or one HOST:PORT or
- * [HOST]:PORT target; a bare IPv6 address has colons of its own, so
- * there it needs the brackets.  Returns 0, or -1 with *errstr set and
- * *hint saying what was wanted.
- */
-int
-parse_target(int argc, char **argv, char **host, char **port,
-    const char **errstr, const char **hint)
-{
-	char *arg = argv[0], *colon, *close;
-	size_t len = strlen(arg);
-
-	if (argc == 2) {
-		if (len >= 2 && arg[0] == '[' && arg[len - 1] == ']') {
-			arg[len - 1] = '\0';
-			arg++;
-		}
-		*host = arg;
-		*port = argv[1];
-		return 0;
-	}
-	if (arg[0] == '[') {
-		close = strchr(arg, ']');
-		*hint = "want [address]:port";
-		if (close == NULL || close[1] != ':')
-			return *errstr = "invalid target", -1;
-		*close = '\0';
-		*host = arg + 1;
-		*port = close + 2;
-		return 0;
-	}
-	colon = strchr(arg, ':');
-	*hint = "want host port or host:port";
-	if (colon == NULL)
-		return *errstr = "missing port", -1;
-	*hint = "write an IPv6 address as [address]:port";
-	if (strchr(colon + 1, ':') != NULL)
-		return *errstr = "ambiguous target", -1;
-	*colon = '\0';
-	*host = arg;
-	*port = colon + 1;
-	return 0;
 }

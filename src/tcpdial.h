@@ -45,22 +45,26 @@ enum close_mode {
 	CLOSE_ABORT,		/* RST via SO_LINGER {1, 0} */
 };
 
-/* One operand's target, validated. */
+/* One operand's target, validated (target.c). */
 struct target_spec {
 	const char *host;		/* literal or name, brackets removed */
 	char port[PORT_STRLEN];		/* decimal, 1..65535 */
-	const char *operand;		/* as the user wrote it */
+	const char *operand;		/* as the user wrote it, for messages:
+					   "db:5432", or HOST of "HOST PORT" */
 };
 
-/* Everything argv says, validated; filled in by options.c only. */
+/*
+ * Everything argv says, validated; filled in by options.c only.  targets
+ * is allocated (reallocarray) and lives until exit: only a caller that
+ * parses again (a fuzz harness) frees it, with options_free().
+ */
 struct options {
-	const char *host;		/* literal or name, brackets removed */
-	char port[PORT_STRLEN];		/* decimal, 1..65535 */
-	struct target_spec *targets;	/* at least one */
-	size_t ntargets;
-	char **command;			/* after "--", or NULL */
-	long long attempt_delay_ms;	/* --attempt-delay */
-	bool any;			/* --any */
+	struct target_spec *targets;	/* in operand order */
+	size_t ntargets;		/* at least 1; more only with -z */
+	char **command;			/* after "--", NULL-terminated, in
+					   argv; or NULL */
+	long long attempt_delay_ms;	/* --attempt-delay; 0: all at once */
+	bool any;			/* --any: one success will do */
 	const char *source;		/* -s, or NULL */
 	char source_port[PORT_STRLEN];	/* -p, or "" */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
@@ -377,14 +381,13 @@ void		 hangup_grace(const struct options *, struct session *);
 bool		 hangup_sent_all(int);
 
 /* options.c */
-void		 options_parse(int, char **, struct options *);
+int		 options_parse(int, char **, struct options *);
+void		 options_free(struct options *);
 
 /* parse.c */
 int		 parse_duration(const char *, long long *, const char **);
 int		 parse_port(const char *, const char **);
 int		 parse_host(const char *, const char **);
-int		 parse_target(int, char **, char **, char **, const char **,
-		    const char **);
 void		 port_string(int, char [PORT_STRLEN]);
 
 /* probe.c */
@@ -410,6 +413,11 @@ void		 report_max_time(const struct options *, struct session *);
 void		 report_unwritten(size_t);
 void		 report_summary(const struct options *, const struct session *,
 		    int);
+
+/* target.c */
+int		 target_parse(int, char **, char **, struct options *, char *,
+		    size_t);
+void		 target_free(struct options *);
 
 /* stdio.c */
 void		 stdio_init(bool);

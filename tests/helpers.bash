@@ -264,3 +264,24 @@ send_full() {
 	    sed -n 's/.*,tb\([0-9]*\),.*,w\([0-9]*\),.*/\1 \2/p' | head -n 1)
 	[ -n "$m" ] && set -- $m && [ $((2 * ($1 - $2))) -lt "$2" ]
 }
+
+# bad MESSAGE ARG...: a listening peer; tcpdial with ARGs (the word PORT
+# becomes its port) must exit 2 and print exactly "tcpdial: MESSAGE".
+# Afterwards we connect once ourselves and send one byte: if that is the
+# first and only connection the peer accepted, tcpdial made none.
+bad() {
+	local msg=$1 arg
+	local -a args=()
+	shift
+	start_peer -t 10 accept read 1
+	for arg in "$@"; do
+		args+=("${arg//PORT/$PORT}")
+	done
+	run -2 --separate-stderr "$TCPDIAL" "${args[@]}" </dev/null
+	[ "$stderr" = "tcpdial: ${msg//PORT/$PORT}" ]
+	[ -z "$output" ]
+	printf M >"/dev/tcp/127.0.0.1/$PORT"
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+	[ "$(report received)" = 1 ]
+}

@@ -3,27 +3,6 @@
 
 load helpers
 
-# bad MESSAGE ARG...: a listening peer; tcpdial with ARGs (the word PORT
-# becomes its port) must exit 2 and print exactly "tcpdial: MESSAGE".
-# Afterwards we connect once ourselves and send one byte: if that is the
-# first and only connection the peer accepted, tcpdial made none.
-bad() {
-	local msg=$1 arg
-	local -a args=()
-	shift
-	start_peer -t 10 accept read 1
-	for arg in "$@"; do
-		args+=("${arg//PORT/$PORT}")
-	done
-	run -2 --separate-stderr "$TCPDIAL" "${args[@]}" </dev/null
-	[ "$stderr" = "tcpdial: ${msg//PORT/$PORT}" ]
-	[ -z "$output" ]
-	printf M >"/dev/tcp/127.0.0.1/$PORT"
-	finish_peer
-	[ "$(report accepts)" = 1 ]
-	[ "$(report received)" = 1 ]
-}
-
 @test "duration: junk" {
 	bad "-w: invalid duration: '5x'" -w 5x 127.0.0.1 PORT
 }
@@ -227,6 +206,16 @@ bad() {
 	bad "-z and --settle cannot be used together" -z --settle 500ms 127.0.0.1 PORT
 }
 
+@test "--attempt-delay: junk, named as typed" {
+	bad "--attempt-delay: invalid duration: '5x'" --attempt-delay 5x 127.0.0.1 PORT
+}
+
+@test "--attempt-delay 0 is not a usage error: it starts every address at once" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -z --attempt-delay 0 127.0.0.1 "$PORT" </dev/null
+	[ -z "$stderr" ]
+}
+
 @test "-m: junk" {
 	bad "-m: invalid duration: '5x'" -m 5x 127.0.0.1 PORT
 }
@@ -249,7 +238,7 @@ bad() {
 
 @test "--help and --version exit 0 on stdout" {
 	run -0 --separate-stderr "$TCPDIAL" --help
-	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--no-half-close] [--close mode] [-i duration]" ]
+	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--any] [--no-half-close]" ]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr "$TCPDIAL" -V
 	[[ "$output" =~ ^tcpdial\ [0-9]+\.[0-9]+\.[0-9]+$ ]]

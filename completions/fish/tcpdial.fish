@@ -16,7 +16,7 @@ function __tcpdial_operands
             echo $tok
         else if test "$tok" = --
             set endopts 1
-        else if string match -qr -- '^--(close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source)$' $tok
+        else if string match -qr -- '^--(attempt-delay|close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source)$' $tok
             set skip 1
         else if string match -qr -- '^-[^-impqsw]*[impqsw]$' $tok
             # A short option cluster that ends in a value-taking letter.
@@ -67,6 +67,8 @@ set -l session '__fish_seen_argument -s C -l crlf -s i -l idle-timeout -l no-hal
 
 complete -c tcpdial -s 4 -n 'not __fish_seen_argument -s 6' -d 'Use IPv4 addresses only'
 complete -c tcpdial -s 6 -n 'not __fish_seen_argument -s 4' -d 'Use IPv6 addresses only'
+complete -c tcpdial -l any -d 'With -z: success when one target connects'
+complete -c tcpdial -l attempt-delay -x -d 'Start the next address after DURATION (250ms)'
 complete -c tcpdial -s C -l crlf -n "not $probe" -d 'Send each LF read from stdin as CRLF'
 complete -c tcpdial -l close -x -a 'graceful\t"FIN handshake (the default)" abort\t"RST, discarding unsent data"' -d 'How to end the connection'
 complete -c tcpdial -s h -l help -d 'Print help and exit'
