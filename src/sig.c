@@ -67,12 +67,16 @@ sig_init(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigaddset(&sa.sa_mask, ending[i]);
+	/*
+	 * Set, and keep what was there: one call each.  SIGHUP is looked
+	 * at first: one that nohup(1) ignores stays ignored throughout.
+	 */
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++) {
-		sigaction(ending[i], NULL, &start_ending[i]);
 		if (ending[i] == SIGHUP &&
-		    start_ending[i].sa_handler == SIG_IGN)
+		    (sigaction(SIGHUP, NULL, &start_ending[i]) == -1 ||
+		    start_ending[i].sa_handler == SIG_IGN))
 			continue;
-		sigaction(ending[i], &sa, NULL);
+		sigaction(ending[i], &sa, &start_ending[i]);
 	}
 }
 
