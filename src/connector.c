@@ -141,7 +141,7 @@ turn(struct connector *c)
 	if (n == -1 && errno == EINTR && sig_count() > 0)
 		return TD_SIGNAL_BASE + sig_first();
 	if (n == -1 && errno != EINTR) {
-		report_local(NULL, LOCAL_POLL);
+		report_local(LOCAL_POLL);
 		return TD_FAILURE;
 	}
 	if (n > 0)
@@ -181,11 +181,12 @@ connector_init(struct connector *c, const struct options *o,
 	c->slot = want <= SLOTS_LOCAL ? c->local_slot :
 	    calloc(want, sizeof(*c->slot));
 	if (c->d == NULL || c->pfd == NULL || c->slot == NULL) {
-		report_local(NULL, LOCAL_MEMORY);
+		report_local(LOCAL_MEMORY);
 		return false;
 	}
 	for (i = 0; i < n; i++)
-		c->d[i] = (struct dialing){ .s = &ss[i], .last_code = TD_FAILURE };
+		c->d[i] = (struct dialing){ .s = &ss[i],
+		    .last_code = TD_FAILURE };
 	return true;
 }
 

@@ -158,7 +158,7 @@ close_abort(const struct options *o, struct session *s, int code)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
 	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {
-		report_local(s, LOCAL_LINGER);
+		report_no_rst(s);
 		/* A plain close: unread data would make it an RST after all. */
 		drain_queue(s->fd);
 		close(s->fd);

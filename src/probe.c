@@ -79,7 +79,7 @@ probe_run(const struct options *o)
 	int code;
 
 	if (n > 1 && (ss = calloc(n, sizeof(*ss))) == NULL) {
-		report_local(NULL, LOCAL_MEMORY);
+		report_local(LOCAL_MEMORY);
 		return TD_FAILURE;
 	}
 	for (i = 0; i < n; i++)

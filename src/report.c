@@ -176,9 +176,9 @@ report_movers(const struct options *o, const char *up, const char *down)
 		    up, down);
 }
 
-/* A local failure, errno saying why (s: the session, if there is one). */
+/* A local failure, errno saying why. */
 void
-report_local(struct session *s, enum local what)
+report_local(enum local what)
 {
 	switch (what) {
 	case LOCAL_STDIN:
@@ -190,13 +190,17 @@ report_local(struct session *s, enum local what)
 	case LOCAL_POLL:
 		warn("poll");
 		break;
-	case LOCAL_LINGER:
-		warn("set SO_LINGER on %s (no RST sent)", report_peer(s));
-		break;
 	case LOCAL_MEMORY:
 		warn("connect phase");
 		break;
 	}
+}
+
+/* SO_LINGER failed: no RST was sent, and the line says so. */
+void
+report_no_rst(struct session *s)
+{
+	warn("set SO_LINGER on %s (no RST sent)", report_peer(s));
 }
 
 /* "-- COMMAND" could not be run: errno says why. */

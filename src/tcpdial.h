@@ -134,7 +134,6 @@ enum local {
 	LOCAL_STDIN,		/* read from stdin */
 	LOCAL_STDOUT,		/* write to stdout */
 	LOCAL_POLL,
-	LOCAL_LINGER,		/* SO_LINGER for an RST */
 	LOCAL_MEMORY,		/* the connect phase's tables */
 };
 
@@ -402,7 +401,8 @@ void		 report_note(const struct options *, struct session *,
 		    enum note, long long);
 void		 report_movers(const struct options *, const char *,
 		    const char *);
-void		 report_local(struct session *, enum local);
+void		 report_local(enum local);
+void		 report_no_rst(struct session *);
 void		 report_run_failed(const char *);
 void		 report_disconnect_late(const struct options *,
 		    struct session *);
