@@ -50,6 +50,8 @@ fuzz_cc() {
 # options_parse() returns its status; it never exits.
 fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/parse.c" \
     -o "$build/parse.o"
+fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/addr.c" \
+    -o "$build/addr.o"
 fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/options.c" \
     -o "$build/options.o"
 fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/target.c" \
@@ -64,7 +66,7 @@ for h in $harnesses; do
 	esac
 	# shellcheck disable=SC2086
 	fuzz_cc -fsanitize=fuzzer "$srcdir/fuzz/$h.c" "$build/parse.o" \
-	    $options $bsd_libs -o "$build/$h"
+	    "$build/addr.o" $options $bsd_libs -o "$build/$h"
 
 	# Seeds join whatever earlier runs found; cp keeps the source's
 	# read-only mode, and libFuzzer must write here.

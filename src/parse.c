@@ -6,7 +6,6 @@
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netdb.h>
 
@@ -146,27 +145,6 @@ port_string(int port, char out[PORT_STRLEN])
 	memcpy(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-/* AF_INET or AF_INET6 for a numeric address, else AF_UNSPEC. */
-static int
-literal_family(const char *s)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-	char v6[INET6_ADDRSTRLEN + 1];
-	size_t n;
-
-	if (inet_pton(AF_INET, s, buf) == 1)
-		return AF_INET;
-	/* A scope ("fe80::1%eth0") is for getaddrinfo; inet_pton wants none. */
-	n = strcspn(s, "%");
-	if (n >= sizeof(v6))
-		return AF_UNSPEC;
-	memcpy(v6, s, n);
-	v6[n] = '\0';
-	if (inet_pton(AF_INET6, v6, buf) == 1)
-		return AF_INET6;
-	return AF_UNSPEC;
-}
-
 /*
  * Check HOST: a name (letters, digits, '-', '_', '.', and bytes from 0x80
  * up, which the resolver turns into an IDN name), an IPv4 address, or an
@@ -185,7 +163,7 @@ parse_host(const char *s, const char **errstr)
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		if (!isalnum(*p) && *p < 0x80 && strchr(".-_:%", *p) == NULL)
 			return *errstr = "invalid", -1;
-	fam = literal_family(s);
+	fam = addr_family(s);
 	if (fam != AF_INET6 && strpbrk(s, ":%") != NULL)
 		return *errstr = "invalid", -1;
 	return fam;
