@@ -122,6 +122,15 @@ ms_between() {
 	[ "$stderr" = "tcpdial: resolve nosuchhost.example: timed out" ]
 }
 
+@test "-m during a dead lookup: exit 3, timed out, as -w" {
+	dead_resolver
+	t0=$(now_ms)
+	run -3 --separate-stderr in_ns "$TCPDIAL" -m 500ms nosuchhost.example 80 \
+	    </dev/null
+	elapsed_ok "$t0" 500 1500
+	[ "$stderr" = "tcpdial: resolve nosuchhost.example: timed out" ]
+}
+
 @test "SIGTERM 300 ms into a dead lookup: 143 at once" {
 	dead_resolver
 	t0=$(now_ms)
