@@ -195,16 +195,23 @@ three_targets() {
 @test "200 targets at once: every one reported, no thread, bounded memory" {
 	local -a targets=()
 	local i
-	PEER_NS=$NS start_peer -t 0 acceptloop 100
-	for i in $(seq 100); do
-		targets+=(127.0.0.1:"$PORT" 127.0.0.1:9)
+	# 16 open among them: the peer's listen backlog.  A connection the
+	# kernel completed past a full accept queue, then closed by the
+	# probe, is reset before the peer can accept it: more would flake.
+	PEER_NS=$NS start_peer -t 0 acceptloop 16
+	for i in $(seq 200); do
+		if [ $((i % 12)) = 0 ]; then
+			targets+=(127.0.0.1:"$PORT")
+		else
+			targets+=(127.0.0.1:9)
+		fi
 	done
 	run -4 --separate-stderr in_ns strace -f -qq -e trace=clone,clone3 \
 	    -o "$BATS_TEST_TMPDIR/clones" /usr/bin/time -f '%M' \
 	    -o "$BATS_TEST_TMPDIR/rss" "$TCPDIAL" -z "${targets[@]}"
-	[ "$(grep -c 'Connection refused' <<<"$stderr")" = 100 ]
+	[ "$(grep -c 'Connection refused' <<<"$stderr")" = 184 ]
 	finish_peer
-	[ "$(report accepts)" = 100 ]
+	[ "$(report accepts)" = 16 ]
 	# strace saw time(1) fork tcpdial; tcpdial itself made no thread.
 	[ "$(grep -c '^[0-9]\+ \+clone3\?(' "$BATS_TEST_TMPDIR/clones")" = 1 ]
 	rss_ok "$(tail -n 1 "$BATS_TEST_TMPDIR/rss")" 8192
@@ -254,18 +261,23 @@ three_targets() {
 @test "more targets than descriptors: the rest wait their turn, each reported" {
 	local -a targets=()
 	local i
-	PEER_NS=$NS start_peer -t 0 acceptloop 25
+	# 16 open: no more than the peer's listen backlog (see above).
+	PEER_NS=$NS start_peer -t 0 acceptloop 16
 	in_ns iptables -A INPUT -p tcp --dport 10 -j DROP
-	for i in $(seq 25); do
-		targets+=(127.0.0.1:9 127.0.0.1:"$PORT")
+	for i in $(seq 50); do
+		if [ $((i % 3)) = 0 ]; then
+			targets+=(127.0.0.1:"$PORT")
+		else
+			targets+=(127.0.0.1:9)
+		fi
 	done
 	# 64 descriptors: a few attempts at a time, each end frees one.
 	run -4 --separate-stderr in_ns bash -c 'ulimit -n 64 && exec "$@"' _ \
 	    "$TCPDIAL" -z "${targets[@]}"
-	[ "${#stderr_lines[@]}" = 25 ]
-	[ "$(grep -c 'port 9: Connection refused$' <<<"$stderr")" = 25 ]
+	[ "${#stderr_lines[@]}" = 34 ]
+	[ "$(grep -c 'port 9: Connection refused$' <<<"$stderr")" = 34 ]
 	finish_peer
-	[ "$(report accepts)" = 25 ]
+	[ "$(report accepts)" = 16 ]
 	# Black-holed: those that never had a socket time out at -w too.
 	targets=("${targets[@]/%:$PORT/:10}")
 	targets=("${targets[@]/%:9/:10}")
