@@ -60,12 +60,12 @@ ms_between() {
 
 @test "the first attempt refused: the next starts at once, no delay" {
 	PEER_NS=$NS start_peer -t 10 accept sink accept sink
-	t0=$(now_ms)
 	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
 	    "$TCPDIAL" -v --attempt-delay 5s -z dual "$PORT"
-	elapsed_ok "$t0" 0 500
 	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ connect\ to\ dual\ \(::1\)\ port\ $PORT:\ Connection\ refused\ after\ [0-9]+\ ms$ ]]
 	[[ "${stderr_lines[2]}" =~ ^tcpdial:\ connected\ to\ dual\ \(127\.0\.0\.1\) ]]
+	# Connected long before the 5 s delay: tcpdial's own count.
+	ms_between "$(ms_in "${stderr_lines[2]}")" 0 500
 	# Without -v a refused first attempt is no failure: silence.
 	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
 	    "$TCPDIAL" -z dual "$PORT"
@@ -94,8 +94,10 @@ ms_between() {
 	    "$TCPDIAL" -v -w 1 dual 9 </dev/null
 	[[ "${stderr_lines[0]}" =~ in\ ([0-9]+)\ ms: ]]
 	local r=${BASH_REMATCH[1]}
-	ms_between $((r + $(ms_in "${stderr_lines[1]}"))) 990 1100
-	ms_between $((r + 250 + $(ms_in "${stderr_lines[2]}"))) 990 1100
+	# (Lower bounds loose: a busy machine starts an attempt late, which
+	# shortens it; the wall clock above says it did not end before -w.)
+	ms_between $((r + $(ms_in "${stderr_lines[1]}"))) 900 1100
+	ms_between $((r + 250 + $(ms_in "${stderr_lines[2]}"))) 900 1100
 }
 
 @test "-w before the next family's turn: the one attempt made is named" {
@@ -149,7 +151,7 @@ ms_between() {
 
 # three_targets: OPEN accepts, REFUSED refuses, DROPPED drops SYNs.
 three_targets() {
-	PEER_NS=$NS start_peer -t 10 accept sink
+	PEER_NS=$NS start_peer -t 10 accept sink accept sink
 	OPEN=$PORT
 	REFUSED=9
 	DROPPED=10
@@ -178,11 +180,14 @@ three_targets() {
 
 @test "--any: exit 0 as soon as one connects, the dropped one abandoned" {
 	three_targets
-	t0=$(now_ms)
 	run -0 --separate-stderr in_ns "$TCPDIAL" -z --any -w 5 \
 	    127.0.0.1:"$DROPPED" 127.0.0.1:"$REFUSED" 127.0.0.1:"$OPEN"
-	elapsed_ok "$t0" 0 500
 	[ -z "$stderr" ]
+	# At once: tcpdial's own count, far from the dropped one's -w 5.
+	run -0 --separate-stderr in_ns "$TCPDIAL" -v -z --any -w 5 \
+	    127.0.0.1:"$DROPPED" 127.0.0.1:"$REFUSED" 127.0.0.1:"$OPEN"
+	ms_between "$(ms_in "$(grep '^tcpdial: connected to' <<<"$stderr")")" \
+	    0 500
 }
 
 @test "--any, every target failing: the first failing operand's status" {
@@ -206,6 +211,8 @@ three_targets() {
 			targets+=(127.0.0.1:9)
 		fi
 	done
+	# LeakSanitizer cannot run under ptrace: no leak check here.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	run -4 --separate-stderr in_ns strace -f -qq -e trace=clone,clone3 \
 	    -o "$BATS_TEST_TMPDIR/clones" /usr/bin/time -f '%M' \
 	    -o "$BATS_TEST_TMPDIR/rss" "$TCPDIAL" -z "${targets[@]}"
@@ -224,6 +231,7 @@ three_targets() {
 	for i in $(seq 200); do
 		targets+=("host$i.example:80")
 	done
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	run -3 --separate-stderr in_ns strace -f -qq -e trace=clone,clone3 \
 	    -o "$BATS_TEST_TMPDIR/clones" "$TCPDIAL" -z -w 1 "${targets[@]}"
 	[ "${#stderr_lines[@]}" = 200 ]
