@@ -38,20 +38,21 @@
 enum act {
 	A_ACCEPT, A_ECHO, A_SINK, A_SLOWSINK, A_SEND, A_READ, A_SLEEP,
 	A_FIN, A_RST, A_CLOSE, A_FULLBACKLOG, A_NOFIN, A_AWAIT,
-	A_ACCEPTLOOP, A_MARK, A_SENDTOFIN
+	A_ACCEPTLOOP, A_MARK, A_SENDTOFIN, A_SAY
 };
 
 /* In enum act order; send, read and sleep take a number. */
 static const char *const actnames[] = {
 	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
 	"fin", "rst", "close", "fullbacklog", "nofin", "await",
-	"acceptloop", "mark", "sendtofin"
+	"acceptloop", "mark", "sendtofin", "say"
 };
 #define NACTNAMES	(sizeof(actnames) / sizeof(actnames[0]))
 
 struct action {
 	enum act	 kind;
 	long long	 arg;
+	const char	*text;		/* say's */
 };
 
 struct opts {
@@ -380,6 +381,11 @@ parse_actions(struct opts *o, int argc, char *argv[])
 			errx(2, "fullbacklog must be the first action");
 		o->acts[o->nacts].kind = (enum act)k;
 		o->acts[o->nacts].arg = 0;
+		if (k == A_SAY) {
+			if (++i == argc)
+				usage();
+			o->acts[o->nacts].text = argv[i];
+		}
 		if (k == A_SEND || k == A_READ || k == A_SLEEP ||
 		    k == A_NOFIN || k == A_ACCEPTLOOP || k == A_SENDTOFIN) {
 			if (++i == argc)
@@ -773,6 +779,11 @@ run_action(struct peer *p, const struct action *a)
 		return 0;
 	case A_SENDTOFIN:
 		return act_sendtofin(p, a->arg);
+	case A_SAY:
+		if (conn_write(p, (const unsigned char *)a->text,
+		    strlen(a->text)) == -1)
+			return fail(p, name, NULL);
+		return 0;
 	case A_CLOSE:
 		close(p->cfd);
 		p->cfd = -1;
