@@ -79,6 +79,17 @@ check_same(const struct options *x, const struct fuzz_args *ax,
 	CHECK(x->probe == y->probe);
 	CHECK(x->crlf == y->crlf);
 	CHECK(x->verbose == y->verbose);
+	CHECK(x->wait == y->wait && x->wait_ms == y->wait_ms);
+	CHECK(x->interval_ms == y->interval_ms && x->backoff == y->backoff);
+	CHECK(x->send_len == y->send_len && (x->send == NULL) ==
+	    (y->send == NULL));
+	CHECK(x->send == NULL || memcmp(x->send, y->send, x->send_len) == 0);
+	CHECK(x->expect_len == y->expect_len && (x->expect == NULL) ==
+	    (y->expect == NULL));
+	CHECK(x->expect == NULL ||
+	    memcmp(x->expect, y->expect, x->expect_len) == 0);
+	CHECK(x->expect_timeout_ms == y->expect_timeout_ms);
+	CHECK(x->invert == y->invert && x->quiet == y->quiet);
 }
 
 int

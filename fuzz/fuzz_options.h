@@ -278,6 +278,22 @@ check_options(const struct options *o, const struct fuzz_args *a)
 	CHECK(o->verbose >= 0 && (size_t)o->verbose <= a->total);
 	/* --any requires -z. */
 	CHECK(!o->any || o->probe);
+	/* --wait: a limit, or -1 for none; without it, none at all. */
+	CHECK(o->wait ? o->wait_ms == -1 || (o->wait_ms >= 1 &&
+	    o->wait_ms <= INT_MAX) : o->wait_ms == 0);
+	CHECK(o->interval_ms >= 0 && o->interval_ms <= INT_MAX);
+	CHECK(!o->backoff || o->wait);
+	CHECK(o->expect_timeout_ms == -1 || (o->expect_timeout_ms >= 1 &&
+	    o->expect_timeout_ms <= INT_MAX));
+	/* The checks imply -z; their strings are decoded, never empty. */
+	CHECK(o->send == NULL || (o->probe && o->send_len >= 1));
+	CHECK(o->expect == NULL || (o->probe && o->expect_len >= 1 &&
+	    o->expect_len <= EXPECT_MAX));
+	CHECK(!o->invert || (o->probe && o->send == NULL &&
+	    o->expect == NULL));
+	CHECK(!o->quiet || o->verbose == 0);
+	/* Several targets, or a command, only with a probe. */
+	CHECK((o->ntargets == 1 && o->command == NULL) || o->probe);
 	if (o->probe) {
 		CHECK(!o->crlf);
 		CHECK(o->idle_ms == -1);

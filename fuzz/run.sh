@@ -56,12 +56,17 @@ fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/options.c" \
     -o "$build/options.o"
 fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/target.c" \
     -o "$build/target.o"
+fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/usage.c" \
+    -o "$build/usage.o"
+fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/optrules.c" \
+    -o "$build/optrules.o"
 
 status=0
 for h in $harnesses; do
 	case $h in
 	fuzz_duration|fuzz_port) options= ;;
-	fuzz_target|fuzz_argv) options="$build/options.o $build/target.o" ;;
+	fuzz_target|fuzz_argv) options="$build/options.o $build/target.o
+	    $build/usage.o $build/optrules.o" ;;
 	*) echo "run.sh: unknown harness: $h" >&2; exit 2 ;;
 	esac
 	# shellcheck disable=SC2086

@@ -56,6 +56,11 @@ fill_poll(struct connector *c)
 			    0 };
 			c->slot[k++] = (struct slot){ d, NULL };
 		}
+		if (d->phase == PH_CHECKING) {
+			c->pfd[k] = (struct pollfd){ d->s->fd,
+			    expect_events(&d->s->check, c->o), 0 };
+			c->slot[k++] = (struct slot){ d, NULL };
+		}
 		for (j = 0; j < d->s->nattempts && k < c->cap; j++)
 			if (d->s->attempts[j].fd != -1) {
 				c->pfd[k] = (struct pollfd){
@@ -67,7 +72,10 @@ fill_poll(struct connector *c)
 	return k;
 }
 
-/* The nearest time something is due: the deadline, a next attempt. */
+/*
+ * The nearest time something is due: a deadline, a next attempt, a next
+ * try.
+ */
 static long long
 next_wakeup(const struct connector *c)
 {
@@ -77,6 +85,10 @@ next_wakeup(const struct connector *c)
 
 	for (i = 0; i < c->n; i++) {
 		d = &c->d[i];
+		if (d->phase != PH_DONE)
+			when = clock_earliest(when, d->deadline);
+		if (d->phase == PH_PAUSED)
+			when = clock_earliest(when, d->retry_ms);
 		if (d->phase == PH_CONNECTING && d->next < d->s->nattempts &&
 		    c->sockets < c->sockets_max && source_ready(&c->src))
 			when = clock_earliest(when, d->next_ms);
@@ -98,6 +110,8 @@ service(struct connector *c, size_t k, long long now)
 		sl = &c->slot[i];
 		if (sl->d == NULL)
 			source_resolved(&c->src);
+		else if (sl->a == NULL && sl->d->phase == PH_CHECKING)
+			dialing_check(c, sl->d, c->pfd[i].revents, now);
 		else if (sl->a == NULL)
 			dialing_resolved(c, sl->d, now);
 		else if (sl->d->phase != PH_DONE && sl->a->fd != -1) {
@@ -108,7 +122,6 @@ service(struct connector *c, size_t k, long long now)
 				dialing_failed(c, sl->d, sl->a, code,
 				    sl->a->err, now);
 		}
-		c->stop = c->o->any && c->won > 0;
 	}
 }
 
@@ -123,7 +136,8 @@ source_failed(struct connector *c, long long now)
 		if (c->d[i].phase != PH_DONE) {
 			dialing_abandon(c, &c->d[i], now);
 			c->d[i].s->resolve_rc = RESOLVE_NO_SOURCE;
-			dialing_done(c, &c->d[i], TD_RESOLVE);
+			/* Not tried again: -s is looked up once. */
+			dialing_end(c, &c->d[i], TD_RESOLVE, now);
 		}
 }
 
@@ -154,6 +168,19 @@ turn(struct connector *c)
  * for each lookup its pipe and the resolver's own sockets.
  */
 #define FDS_RESERVED (3 + LOOKUPS_MAX * 4 + 4)
+
+/*
+ * When the whole phase ends: --wait's limit, or else -w's; -m's if
+ * sooner.  NO_DEADLINE for none.
+ */
+static long long
+run_deadline(const struct options *o, long long start_ms, long long max_ms)
+{
+	long long limit = o->wait ? o->wait_ms : o->connect_timeout_ms;
+
+	return clock_earliest(limit == -1 ? NO_DEADLINE : start_ms + limit,
+	    max_ms);
+}
 
 /* Set up c for the n targets of ss; false (reported) without memory. */
 static bool
@@ -207,13 +234,56 @@ connector_end(struct connector *c)
 		free(c->d);
 }
 
-/* Turn after turn until every target is done (--any: one connected). */
+/* A try starting now: -w from now, within the run's deadline. */
+static long long
+try_deadline(const struct connector *c, long long now)
+{
+	long long w = c->o->connect_timeout_ms;
+
+	return clock_earliest(w == -1 ? NO_DEADLINE : now + w, c->deadline);
+}
+
+/* --wait: the targets whose pause is over start a new try, afresh. */
+static void
+retry_due(struct connector *c, long long now)
+{
+	struct dialing *d;
+	unsigned tries;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		d = &c->d[i];
+		if (d->phase != PH_PAUSED || now < d->retry_ms)
+			continue;
+		tries = d->s->tries;
+		connector_session(d->s, c->o, d->s->target, d->s->start_ms);
+		d->s->tries = tries + 1;
+		*d = (struct dialing){ .s = d->s, .last_code = TD_FAILURE,
+		    .deadline = try_deadline(c, now) };
+	}
+}
+
+/* What is due now: deadlines passed, tries, lookups, attempts. */
+static void
+due(struct connector *c, long long now)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->d[i].phase != PH_DONE &&
+		    c->d[i].deadline != NO_DEADLINE &&
+		    now >= c->d[i].deadline)
+			dialing_time_out(c, &c->d[i], now);
+	retry_due(c, now);
+	dialing_due(c, now);
+}
+
+/* Turn after turn until every target is done (--any: one succeeded). */
 static int
 connector_loop(struct connector *c)
 {
 	long long now;
 	int code = GO_ON;
-	size_t i;
 
 	while (code == GO_ON && c->left > 0 && !c->stop) {
 		now = clock_now_ms();
@@ -222,12 +292,8 @@ connector_loop(struct connector *c)
 		else if (c->deadline != NO_DEADLINE && now >= c->deadline &&
 		    !source_ready(&c->src))
 			source_end(&c->src, true);
-		else if (c->deadline != NO_DEADLINE && now >= c->deadline) {
-			for (i = 0; i < c->n; i++)
-				if (c->d[i].phase != PH_DONE)
-					dialing_time_out(c, &c->d[i], now);
-		} else
-			dialing_due(c, now);
+		else
+			due(c, now);
 		if (c->left > 0 && !c->stop)
 			code = turn(c);
 	}
@@ -249,6 +315,7 @@ connector_run(const struct options *o, struct session *ss, size_t n,
     won_fn *won)
 {
 	struct connector c = { 0 };
+	size_t i;
 	int code;
 
 	if (!connector_init(&c, o, ss, n)) {
@@ -260,8 +327,11 @@ connector_run(const struct options *o, struct session *ss, size_t n,
 	resolve_locale(o);
 	/* Sockets from here on: a signal ends the phase, not tcpdial. */
 	sig_hold();
-	c.deadline = clock_earliest(o->connect_timeout_ms == -1 ? NO_DEADLINE :
-	    ss[0].start_ms + o->connect_timeout_ms, ss[0].max_deadline);
+	c.deadline = run_deadline(o, ss[0].start_ms, ss[0].max_deadline);
+	for (i = 0; i < n; i++) {
+		c.d[i].deadline = try_deadline(&c, ss[0].start_ms);
+		ss[i].tries = 1;
+	}
 	source_start(&c.src, o);
 	code = connector_loop(&c);
 	connector_end(&c);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,13 +40,52 @@ take_addresses(struct session *s, const struct addrinfo *res)
 	s->nattempts = n;
 }
 
-/* A target ends with code; what it has running is closed by the caller. */
+/*
+ * d ends with code, for good: connected (TD_OK), or failed.  A connection
+ * still open goes to the driver's won_fn, if it gave one; else it is the
+ * caller's.  What else d has running is closed by the caller.
+ */
 void
-dialing_done(struct connector *c, struct dialing *d, int code)
+dialing_end(struct connector *c, struct dialing *d, int code, long long now)
 {
 	d->phase = PH_DONE;
 	d->s->code = code;
+	d->s->end_ms = now;
 	c->left--;
+	if (code == TD_OK) {
+		c->won++;
+		c->stop = c->o->any;
+	}
+	if (d->s->fd != -1 && c->won_fn != NULL)
+		c->won_fn(c->o, d->s);
+}
+
+/*
+ * d's try ended with code (--invert turned round).  Under --wait a
+ * failure is tried again after a pause, while time is left; else d ends.
+ */
+void
+dialing_done(struct connector *c, struct dialing *d, int code, long long now)
+{
+	const struct options *o = c->o;
+	long long pause;
+
+	if (o->invert)
+		code = exitcode_invert(code);
+	if (code == TD_OK || !o->wait ||
+	    (c->deadline != NO_DEADLINE && now >= c->deadline)) {
+		dialing_end(c, d, code, now);
+		return;
+	}
+	d->s->code = code;
+	if (d->s->fd != -1 && c->won_fn != NULL)
+		c->won_fn(o, d->s);
+	pause = retry_pause(o->interval_ms, d->s->tries, o->backoff,
+	    arc4random_uniform(RETRY_JITTER_SPAN + 1));
+	d->phase = PH_PAUSED;
+	d->retry_ms = clock_earliest(now + pause, c->deadline);
+	d->deadline = c->deadline;
+	report_try_failed(o, d->s, d->retry_ms - now);
 }
 
 /* Whether d's host is an address: then it is d's one attempt, due now. */
@@ -78,7 +118,7 @@ dialing_start(struct connector *c, struct dialing *d, long long now)
 	if (d->lk == NULL) {
 		d->s->resolve_rc = EAI_SYSTEM;
 		d->s->resolve_err = errno;
-		dialing_done(c, d, TD_RESOLVE);
+		dialing_done(c, d, TD_RESOLVE, now);
 		return;
 	}
 	c->lookups++;
@@ -98,7 +138,7 @@ dialing_resolved(struct connector *c, struct dialing *d, long long now)
 	d->lk = NULL;
 	c->lookups--;
 	if (s->resolve_rc != 0) {
-		dialing_done(c, d, TD_RESOLVE);
+		dialing_done(c, d, TD_RESOLVE, now);
 		return;
 	}
 	take_addresses(s, res);
@@ -108,7 +148,7 @@ dialing_resolved(struct connector *c, struct dialing *d, long long now)
 	d->next_ms = now;
 }
 
-/* Close everything d still has going: a lookup, running attempts. */
+/* Close everything d still has going: a lookup, attempts, a check. */
 void
 dialing_abandon(struct connector *c, struct dialing *d, long long now)
 {
@@ -119,6 +159,11 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 		resolve_abandon(d->lk);
 		d->lk = NULL;
 		c->lookups--;
+	}
+	/* A conversation cut short: its connection, not a winner's. */
+	if (d->phase == PH_CHECKING) {
+		close(d->s->fd);
+		d->s->fd = -1;
 	}
 	for (i = 0; i < d->s->nattempts; i++) {
 		a = &d->s->attempts[i];
@@ -133,11 +178,15 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 	}
 }
 
-/* a connected: d is done, its other attempts closed. */
+/*
+ * a connected: its others are closed.  d is done, unless --send or
+ * --expect have a conversation to hold first; under --invert it failed.
+ */
 void
 dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
     long long now)
 {
+	const struct options *o = c->o;
 	struct session *s = d->s;
 
 	a->code = TD_OK;
@@ -147,16 +196,33 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	a->fd = -1;
 	c->sockets--;
 	d->running--;
-	if (c->o->verbose > 0)
+	if (o->verbose > 0)
 		attempt_local(s);
-	report_attempt_end(c->o, s, a);
+	report_attempt_end(o, s, a);
 	/* The losers: closed at once, with RST, no data sent. */
 	dialing_abandon(c, d, now);
-	dialing_done(c, d, TD_OK);
-	c->won++;
-	/* A probe closes it now: its descriptor is free for the next. */
-	if (c->won_fn != NULL)
-		c->won_fn(c->o, s);
+	if (o->invert)
+		dialing_done(c, d, TD_CHECK, now);
+	else if (o->send != NULL || o->expect != NULL) {
+		expect_start(&d->s->check);
+		d->phase = PH_CHECKING;
+		d->deadline = clock_earliest(o->expect_timeout_ms == -1 ?
+		    NO_DEADLINE : now + o->expect_timeout_ms, c->deadline);
+	} else
+		dialing_done(c, d, TD_OK, now);
+}
+
+/* Poll says revents for d's conversation: a step of it, maybe its end. */
+void
+dialing_check(struct connector *c, struct dialing *d, short revents,
+    long long now)
+{
+	int code;
+
+	if ((code = expect_step(&d->s->check, c->o, d->s, revents)) != GO_ON) {
+		report_check(c->o, d->s);
+		dialing_done(c, d, code, now);
+	}
 }
 
 /*
@@ -181,7 +247,7 @@ dialing_failed(struct connector *c, struct dialing *d, struct attempt *a,
 	/* The next one need not wait: the previous attempt failed. */
 	d->next_ms = now;
 	if (d->running == 0 && d->next == d->s->nattempts)
-		dialing_done(c, d, code);
+		dialing_done(c, d, code, now);
 }
 
 /* Start d's next attempt if it is due; report what came of starting. */
@@ -226,18 +292,17 @@ dialing_due(struct connector *c, long long now)
 		    d->next < d->s->nattempts && now >= d->next_ms &&
 		    c->sockets < c->sockets_max)
 			dialing_next(c, d, now);
-		c->stop = c->o->any && c->won > 0;
 	}
 }
 
 /*
- * The deadline passed with d still going: a lookup times out (3), and
- * so do the attempts running (5).  The status is then that of the
- * attempt that ended last; one that never had a socket (too many
- * targets at once) has its first attempt time out.
+ * The connect phase's deadline passed with d still going: a lookup
+ * times out (3), and so do the attempts running (5).  The status is then
+ * that of the attempt that ended last; one that never had a socket (too
+ * many targets at once) has its first attempt time out.
  */
-void
-dialing_time_out(struct connector *c, struct dialing *d, long long now)
+static void
+connect_time_out(struct connector *c, struct dialing *d, long long now)
 {
 	struct attempt *a;
 	size_t j;
@@ -247,7 +312,7 @@ dialing_time_out(struct connector *c, struct dialing *d, long long now)
 	if (d->phase != PH_CONNECTING) {
 		dialing_abandon(c, d, now);
 		d->s->resolve_rc = RESOLVE_TIMED_OUT;
-		dialing_done(c, d, TD_RESOLVE);
+		dialing_done(c, d, TD_RESOLVE, now);
 		return;
 	}
 	for (j = 0; j < d->s->nattempts; j++) {
@@ -255,12 +320,29 @@ dialing_time_out(struct connector *c, struct dialing *d, long long now)
 		if (a->fd != -1)
 			dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
 	}
-	if (d->phase != PH_DONE && d->next == 0 && d->s->nattempts > 0) {
+	if (d->phase == PH_CONNECTING && d->next == 0 &&
+	    d->s->nattempts > 0) {
 		a = &d->s->attempts[d->next++];
 		a->started_ms = now;
 		a->step = STEP_CONNECT;
 		dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
 	}
-	if (d->phase != PH_DONE)
-		dialing_done(c, d, d->last_code);
+	if (d->phase == PH_CONNECTING)
+		dialing_done(c, d, d->last_code, now);
+}
+
+/*
+ * d's phase passed its deadline: the connect phase's (-w), the
+ * conversation's (--expect-timeout), or --wait's in a pause, which ends
+ * d with the last try's status.
+ */
+void
+dialing_time_out(struct connector *c, struct dialing *d, long long now)
+{
+	if (d->phase == PH_PAUSED)
+		dialing_end(c, d, d->s->code, now);
+	else if (d->phase == PH_CHECKING)
+		dialing_done(c, d, expect_timed_out(&d->s->check), now);
+	else if (d->phase != PH_DONE)
+		connect_time_out(c, d, now);
 }

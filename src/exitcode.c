@@ -81,3 +81,22 @@ exitcode_session(int err)
 		return -1;
 	}
 }
+
+/*
+ * --invert: the code of a try whose target must not accept.  Refused,
+ * timed out and unreachable are what was wanted; a connection was not
+ * (the connector ends it with TD_CHECK); anything else (a lookup, a
+ * bind) proves nothing and stays a failure.
+ */
+int
+exitcode_invert(int code)
+{
+	switch (code) {
+	case TD_REFUSED:
+	case TD_TIMEOUT:
+	case TD_UNREACH:
+		return TD_OK;
+	default:
+		return code;
+	}
+}

@@ -20,6 +20,7 @@
 	X(TD_IDLE, 9, "session time limit") \
 	X(TD_DISCONNECT, 10, "disconnect-wait expired") \
 	X(TD_IO, 11, "local I/O error") \
+	X(TD_CHECK, 12, "check failed") \
 	X(TD_LOST, 13, "connection lost")
 
 enum td_exit {

@@ -16,15 +16,17 @@ main(int argc, char *argv[])
 	 */
 	static struct options o;
 	struct session s;
-	int code;
+	int code, stderr_fd = -1;
 
 	setprogname("tcpdial");
 	if ((code = options_parse(argc, argv, &o)) != GO_ON)
 		return code;
 	stdio_init(!o.probe);
+	if (o.quiet)
+		stderr_fd = stdio_quiet();
 	sig_init();
 	if (o.probe)
-		return probe_run(&o);
+		return probe_run(&o, stderr_fd);
 
 	code = dial(&o, &s);
 	if (code != TD_OK)

@@ -13,87 +13,40 @@
 #include <string.h>
 
 #include "tcpdial.h"
-
-/* Long-only options: values past every letter. */
-enum {
-	OPT_LONG = 256,
-	OPT_ANY = OPT_LONG,
-	OPT_DELAY,
-	OPT_CLOSE,
-	OPT_NO_HALF,
-	OPT_SETTLE,
-	OPT_END,
-};
+#include "options.h"
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
 	{ "any",		no_argument,		NULL,	OPT_ANY },
 	{ "attempt-delay",	required_argument,	NULL,	OPT_DELAY },
+	{ "backoff",		no_argument,		NULL,	OPT_BACKOFF },
 	{ "close",		required_argument,	NULL,	OPT_CLOSE },
 	{ "connect-timeout",	required_argument,	NULL,	'w' },
 	{ "crlf",		no_argument,		NULL,	'C' },
 	{ "disconnect-wait",	required_argument,	NULL,	'q' },
+	{ "expect",		required_argument,	NULL,	OPT_EXPECT },
+	{ "expect-timeout",	required_argument,	NULL,
+	    OPT_EXPECT_TIMEOUT },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ "idle-timeout",	required_argument,	NULL,	'i' },
+	{ "interval",		required_argument,	NULL,	OPT_INTERVAL },
+	{ "invert",		no_argument,		NULL,	OPT_INVERT },
 	{ "max-time",		required_argument,	NULL,	'm' },
 	{ "no-half-close",	no_argument,		NULL,	OPT_NO_HALF },
 	{ "numeric",		no_argument,		NULL,	'n' },
 	{ "probe",		no_argument,		NULL,	'z' },
+	{ "quiet",		no_argument,		NULL,	OPT_QUIET },
+	{ "send",		required_argument,	NULL,	OPT_SEND },
 	{ "settle",		required_argument,	NULL,	OPT_SETTLE },
 	{ "source",		required_argument,	NULL,	's' },
 	{ "source-port",	required_argument,	NULL,	'p' },
 	{ "verbose",		no_argument,		NULL,	'v' },
 	{ "version",		no_argument,		NULL,	'V' },
+	{ "wait",		required_argument,	NULL,	OPT_WAIT },
 	{ NULL,			0,			NULL,	0 },
 };
 static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
 
-/* --help: the usage line (the man page's SYNOPSIS), then the options. */
-static const char help_text[] =
-"usage: tcpdial [-46ChNnVvz] [--any] [--no-half-close]\n"
-"\t[--attempt-delay duration] [--close mode] [-i duration] [-m duration]\n"
-"\t[-p source_port] [-q duration] [-s source] [--settle duration]\n"
-"\t[-w duration] host port | host:port\n"
-"       tcpdial -z [options] target ... [-- command [arg ...]]\n"
-"\n"
-"Connect:\n"
-"  -4                      use IPv4 addresses only\n"
-"  -6                      use IPv6 addresses only\n"
-"      --any               with -z: success when one target connects\n"
-"      --attempt-delay DURATION\n"
-"                          start the next address after DURATION (250ms)\n"
-"  -n, --numeric           host is a numeric address; never resolve names\n"
-"  -p, --source-port PORT  bind the local end to PORT (SO_REUSEADDR)\n"
-"  -s, --source ADDR       bind the local end to ADDR\n"
-"  -w, --connect-timeout DURATION\n"
-"                          deadline for the whole connect phase\n"
-"  -z, --probe             connect, then close at once without sending data\n"
-"Session:\n"
-"  -C, --crlf              send each LF read from stdin as CRLF\n"
-"  -i, --idle-timeout DURATION\n"
-"                          end the session after DURATION with no traffic\n"
-"  -m, --max-time DURATION\n"
-"                          bound the whole run, from start to exit\n"
-"  -N                      half-close on stdin EOF (the default; for nc)\n"
-"      --no-half-close     at stdin EOF send nothing; wait for the peer\n"
-"Close:\n"
-"      --close MODE        graceful (FIN, the default) or abort (RST)\n"
-"  -q, --disconnect-wait DURATION\n"
-"                          once stdin is done, wait at most DURATION for the\n"
-"                          disconnect to complete\n"
-"      --settle DURATION   after stdin's end, a peer silent this long is done\n"
-"Information:\n"
-"  -v, --verbose           narrate on stderr (twice: more detail)\n"
-"  -h, --help              print this help and exit\n"
-"  -V, --version           print the version and exit\n"
-"\n"
-"A target is host:port, or [address]:port for IPv6.  With -z, several\n"
-"targets are probed at once, and -- COMMAND [ARG...] after them runs\n"
-"COMMAND once every one (with --any, one) succeeded.\n"
-"DURATION: 500ms, 1.5 (seconds), 2s, 1m.  Exit status: see tcpdial(1).\n";
-
-/* Print one line naming what was wrong; -1, for the caller to return. */
-#define usage_error(...) (warnx(__VA_ARGS__), -1)
 
 /*
  * getopt_long said '?': name the argument as the user typed it.  A long
@@ -124,7 +77,7 @@ reject_option(char **argv)
  * The option as the user spelled it, for messages: "-w" or "--close".
  * With no longindex, the short form, or the long one if it has none.
  */
-static const char *
+const char *
 opt_name(int ch, int longindex)
 {
 	static char name[32];
@@ -179,53 +132,47 @@ get_close_mode(const char *name, const char *arg, enum close_mode *mode)
 }
 
 /*
- * Rules between options, as data, over what was given at all, whatever
- * the values ("-z -i 0" too): a pair that cannot go together, or an
- * option that requires another.  -z moves no data, so it conflicts with
- * every session option.
+ * --send or --expect's STRING, its C escapes decoded into a copy of its
+ * own (options_free() frees it).  Returns 0, or -1 after the usage error.
  */
-static const struct {
-	int a, b;
-	bool requires;		/* a requires b; else a excludes b */
-} rules[] = {
-	{ '4', '6', false },
-	{ 'z', 'C', false },
-	{ 'z', 'i', false },
-	{ 'z', 'q', false },
-	{ 'z', OPT_NO_HALF, false },
-	{ 'z', OPT_SETTLE, false },
-	{ OPT_ANY, 'z', true },
-};
-
 static int
-check_rules(const bool given[OPT_END])
+get_string(const char *name, const char *arg, size_t max, char **out,
+    size_t *len)
 {
-	char a[32];
-	size_t i;
+	const char *errstr = NULL;
 
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		/* Broken when a was given and b's presence is not as wanted. */
-		if (!given[rules[i].a] ||
-		    given[rules[i].b] == rules[i].requires)
-			continue;
-		strlcpy(a, opt_name(rules[i].a, -1), sizeof(a));
-		return usage_error(rules[i].requires ? "%s requires %s" :
-		    "%s and %s cannot be used together", a,
-		    opt_name(rules[i].b, -1));
-	}
+	free(*out);
+	if ((*out = malloc(strlen(arg) + 1)) == NULL)
+		return usage_error("%s: out of memory", name);
+	if (parse_escapes(arg, *out, len, &errstr) == -1)
+		return usage_error("%s: %s: '%s'", name, errstr, arg);
+	if (*len > max)
+		return usage_error("%s: longer than %zu bytes: '%.20s...'",
+		    name, max, arg);
 	return 0;
 }
 
-/* Print text on stdout: TD_OK, or TD_IO if stdout did not take it. */
+/* The options of waiting (SPEC 8), as set_option() does the others. */
 static int
-print_text(const char *text)
+set_wait_option(struct options *o, int ch, const char *name)
 {
-	fputs(text, stdout);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("write to stdout");
-		return TD_IO;
+	switch (ch) {
+	case OPT_WAIT:
+		/* A limit: 0 waits for ever. */
+		o->wait = true;
+		return get_duration(name, optarg, true, &o->wait_ms);
+	case OPT_INTERVAL:
+		return get_duration(name, optarg, false, &o->interval_ms);
+	case OPT_SEND:
+		return get_string(name, optarg, SIZE_MAX, &o->send,
+		    &o->send_len);
+	case OPT_EXPECT:
+		return get_string(name, optarg, EXPECT_MAX, &o->expect,
+		    &o->expect_len);
+	case OPT_EXPECT_TIMEOUT:
+		return get_duration(name, optarg, true, &o->expect_timeout_ms);
 	}
-	return TD_OK;
+	return 0;
 }
 
 /*
@@ -275,7 +222,7 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 	case OPT_SETTLE:
 		return get_duration(name, optarg, true, &o->settle_ms);
 	}
-	return 0;
+	return set_wait_option(o, ch, name);
 }
 
 /*
@@ -297,6 +244,7 @@ options_parse(int argc, char **argv, struct options *o)
 	o->close_mode = CLOSE_GRACEFUL;
 	o->half_close = true;
 	o->attempt_delay_ms = 250;
+	o->interval_ms = 250;
 
 	/*
 	 * "--" always ends the options, and what follows it is the command
@@ -316,25 +264,21 @@ options_parse(int argc, char **argv, struct options *o)
 		if (ch == -1)
 			break;
 		if (ch == 'h' || ch == 'V')
-			return print_text(ch == 'h' ? help_text :
-			    PACKAGE_NAME " " PACKAGE_VERSION "\n");
+			return usage_print(ch == 'h');
 		if (set_option(o, ch, opt_name(ch, longindex), argv) == -1)
 			return TD_USAGE;
 		given[ch] = true;
 	}
-	if (check_rules(given) == -1)
+	if (optrules_check(given) == -1)
 		return TD_USAGE;
-	/* Plain flags: given or not (-4 and -6 were not both). */
-	o->family = given['4'] ? AF_INET : given['6'] ? AF_INET6 : AF_UNSPEC;
-	o->crlf = given['C'];
-	o->numeric = given['n'];
-	o->probe = given['z'];
-	o->any = given[OPT_ANY];
+	optrules_flags(o, given);
 	code = target_parse(nopt - optind, argv + optind, tail, o, msg,
 	    sizeof(msg));
-	if (code != TD_OK)
+	if (code != TD_OK) {
 		warnx("%s", msg);
-	return code == TD_OK ? GO_ON : code;
+		return code;
+	}
+	return optrules_imply(o, given) == -1 ? TD_USAGE : GO_ON;
 }
 
 /* Free what options_parse() allocated, for a caller that parses again. */
@@ -342,4 +286,7 @@ void
 options_free(struct options *o)
 {
 	target_free(o);
+	free(o->send);
+	free(o->expect);
+	o->send = o->expect = NULL;
 }

@@ -168,3 +168,50 @@ parse_host(const char *s, const char **errstr)
 		return *errstr = "invalid", -1;
 	return fam;
 }
+
+/* The value of hex digit c, or -1. */
+static int
+hex_value(int c)
+{
+	if (isdigit(c))
+		return c - '0';
+	if (isxdigit(c))
+		return tolower(c) - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Decode STRING's C escapes (\r \n \t \0 \\ \xHH, one or two hex digits)
+ * into out, which has room for strlen(s) bytes: an escape only shrinks.
+ * Binary-safe: *len is the decoded length, and out holds NULs as bytes.
+ * Returns 0, or -1 with *errstr set for an empty string, an unknown
+ * escape, or a lone backslash at the end.
+ */
+int
+parse_escapes(const char *s, char *out, size_t *len, const char **errstr)
+{
+	static const char from[] = "rnt0\\", to[] = "\r\n\t\0\\";
+	const char *e;
+	size_t n = 0;
+	int hi, lo;
+
+	if (*s == '\0')
+		return *errstr = "empty string", -1;
+	for (; *s != '\0'; s++) {
+		if (*s != '\\') {
+			out[n++] = *s;
+			continue;
+		}
+		hi = *++s == 'x' ? hex_value((unsigned char)s[1]) : -1;
+		if (hi != -1) {
+			lo = hex_value((unsigned char)s[2]);
+			out[n++] = (char)(lo == -1 ? hi : hi * 16 + lo);
+			s += lo == -1 ? 1 : 2;
+		} else if (*s != '\0' && (e = strchr(from, *s)) != NULL)
+			out[n++] = to[e - from];
+		else
+			return *errstr = "invalid escape", -1;
+	}
+	*len = n;
+	return 0;
+}

@@ -15,14 +15,15 @@
 #define CMD_NOT_FOUND 127
 
 /*
- * A target connected: close it at once, as --close says, so that its
- * descriptor is free for the targets still waiting for one.
+ * A target's connection is done with (connected, checked, or a check
+ * failed): close it at once, as --close says, so that its descriptor is
+ * free for the targets still waiting for one.
  */
 static void
 probe_won(const struct options *o, struct session *s)
 {
 	s->how = END_CUT;
-	s->code = hangup_end(o, s, TD_OK);
+	s->code = hangup_end(o, s, s->code);
 	report_summary(o, s, s->code);
 }
 
@@ -54,24 +55,29 @@ probe_end(const struct options *o, struct session *ss, size_t n)
 
 /*
  * Replace tcpdial with the command: no shell, so its status, its
- * signals and its PID are the caller's to see.  Returns only on failure.
+ * signals and its PID are the caller's to see, and its stderr the
+ * caller's (stderr_fd: what --quiet kept of it, or -1).  Returns only
+ * on failure.
  */
 static int
-probe_exec(const struct options *o)
+probe_exec(const struct options *o, int stderr_fd)
 {
 	sig_restore();
+	stdio_speak(stderr_fd);
 	execvp(o->command[0], o->command);
-	report_run_failed(o->command[0]);
+	if (!o->quiet)
+		report_run_failed(o->command[0]);
 	return errno == ENOENT ? CMD_NOT_FOUND : CMD_CANNOT_RUN;
 }
 
 /*
- * Probe o's targets.  Returns TD_OK when all connected (--any: one),
- * the first failing target's status, or 128+n for a signal; each
- * failure reported.  With a command after "--", success runs it.
+ * Probe o's targets (--wait: until they answer, or time is up).  Returns
+ * TD_OK when all succeeded (--any: one), the first failing target's
+ * status, or 128+n for a signal; each failure reported.  With a command
+ * after "--", success runs it, stderr_fd its stderr (stdio_quiet()).
  */
 int
-probe_run(const struct options *o)
+probe_run(const struct options *o, int stderr_fd)
 {
 	struct session one, *ss = &one;
 	long long start = clock_now_ms();
@@ -93,6 +99,6 @@ probe_run(const struct options *o)
 	if (ss != &one)
 		free(ss);
 	if (code == TD_OK && o->command != NULL)
-		return probe_exec(o);
+		return probe_exec(o, stderr_fd);
 	return code;
 }

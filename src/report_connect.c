@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define LIBBSD_OPENBSD_VIS
+#include <vis.h>
+
 #include "tcpdial.h"
 
 /* Milliseconds from the run's start to when (-1: never). */
@@ -48,23 +51,34 @@ report_attempt_start(const struct options *o, const struct session *s,
 	warnx("connecting to %s", what);
 }
 
-/* The line of a failed attempt: what it was doing, and why not. */
-static void
-attempt_failure(const struct options *o, const struct session *s,
-    const struct attempt *a, const char *after)
-{
-	char what[PEER_NAME_MAX], src[PEER_NAME_MAX];
+/* The two halves of a failure's line: what failed, and why. */
+struct failure {
+	char what[PEER_NAME_MAX + 32];
+	char why[512];
+};
 
-	addr_format(what, sizeof(what), s->peer_host, &a->addr);
-	if (a->step == STEP_BIND && a->err == 0)
-		warnx("bind to %s: no address of the target's family%s",
-		    o->source != NULL ? o->source : "source port", after);
-	else if (a->step == STEP_BIND) {
-		addr_format(src, sizeof(src), o->source, &a->from);
-		warnx("bind to %s: %s%s", src, strerror(a->err), after);
-	} else
-		warnx("%s %s: %s%s", a->step == STEP_SOCKET ? "socket for" :
-		    "connect to", what, strerror(a->err), after);
+/* A failed attempt: what it was doing, and the system's reason. */
+static void
+attempt_text(const struct options *o, const struct session *s,
+    const struct attempt *a, struct failure *f)
+{
+	char addr[PEER_NAME_MAX];
+
+	if (a->step == STEP_BIND && a->err == 0) {
+		snprintf(f->what, sizeof(f->what), "bind to %s",
+		    o->source != NULL ? o->source : "source port");
+		strlcpy(f->why, "no address of the target's family",
+		    sizeof(f->why));
+		return;
+	}
+	if (a->step == STEP_BIND)
+		addr_format(addr, sizeof(addr), o->source, &a->from);
+	else
+		addr_format(addr, sizeof(addr), s->peer_host, &a->addr);
+	snprintf(f->what, sizeof(f->what), "%s %s", a->step == STEP_BIND ?
+	    "bind to" : a->step == STEP_SOCKET ? "socket for" : "connect to",
+	    addr);
+	strlcpy(f->why, strerror(a->err), sizeof(f->why));
 }
 
 /*
@@ -77,6 +91,7 @@ report_attempt_end(const struct options *o, struct session *s,
 {
 	char what[PEER_NAME_MAX], after[32];
 	long long ms = a->ended_ms - a->started_ms;
+	struct failure f = { "", "" };
 
 	if (o->verbose < 1)
 		return;
@@ -87,8 +102,10 @@ report_attempt_end(const struct options *o, struct session *s,
 		    s->local, since_start(s, a->ended_ms));
 	else if (a->abandoned)
 		warnx("connect to %s: abandoned%s", what, after);
-	else
-		attempt_failure(o, s, a, after);
+	else {
+		attempt_text(o, s, a, &f);
+		warnx("%s: %s%s", f.what, f.why, after);
+	}
 }
 
 /* The attempt that ended last, whose status the target's is. */
@@ -107,45 +124,144 @@ last_ended(const struct session *s)
 
 /* A lookup's failure: getaddrinfo's reason, the system's, or time. */
 static void
-resolve_failure(const char *what, const char *host, int rc, int err)
+resolve_text(const char *kind, const char *host, int rc, int err,
+    struct failure *f)
 {
-	if (rc == RESOLVE_TIMED_OUT)
-		warnx("resolve %s%s: timed out", what, host);
-	else if (rc == EAI_SYSTEM) {
-		errno = err;
-		warn("resolve %s%s", what, host);
-	}
+	snprintf(f->what, sizeof(f->what), "resolve %s%s", kind, host);
+	strlcpy(f->why, rc == RESOLVE_TIMED_OUT ? "timed out" :
+	    rc == EAI_SYSTEM ? strerror(err) : gai_strerror(rc),
+	    sizeof(f->why));
+}
+
+/*
+ * Bytes quoted for a message: escaped (SPEC 6: a peer's bytes never go
+ * raw to stderr), the first CHECK_HEAD of them, "..." after more.
+ */
+static const char *
+quote(char out[4 * CHECK_HEAD + 8], const char *p, size_t n, size_t total)
+{
+	if (n > CHECK_HEAD)
+		n = CHECK_HEAD;
+	out[0] = '"';
+	(void)strvisx(out + 1, p, n, VIS_CSTYLE | VIS_OCTAL | VIS_TAB |
+	    VIS_NL | VIS_DQ);
+	strlcat(out, total > n ? "\"..." : "\"", 4 * CHECK_HEAD + 8);
+	return out;
+}
+
+/* A failed --send/--expect, or --invert finding the target accepting. */
+static void
+check_text(const struct options *o, const struct session *s,
+    struct failure *f)
+{
+	const struct check *k = &s->check;
+	char peer[PEER_NAME_MAX], want[4 * CHECK_HEAD + 8];
+	char head[4 * CHECK_HEAD + 8], got[4 * CHECK_HEAD + 32];
+
+	addr_format(peer, sizeof(peer), s->peer_host, &s->peer_addr);
+	snprintf(f->what, sizeof(f->what), "%s %s", o->invert ? "check" :
+	    k->fail == CHECK_SEND ? "send to" : "expect from", peer);
+	want[0] = '\0';
+	if (o->expect != NULL)
+		(void)quote(want, o->expect, o->expect_len, o->expect_len);
+	if (k->got == 0)
+		strlcpy(got, "nothing received", sizeof(got));
 	else
-		warnx("resolve %s%s: %s", what, host, gai_strerror(rc));
+		snprintf(got, sizeof(got), "received %zu bytes: %s", k->got,
+		    quote(head, k->head, k->headlen, k->got));
+	if (o->invert)
+		strlcpy(f->why, "still accepting connections", sizeof(f->why));
+	else if (k->fail == CHECK_SEND || k->fail == CHECK_READ)
+		strlcpy(f->why, strerror(k->err), sizeof(f->why));
+	else if (k->fail == CHECK_CLOSED)
+		snprintf(f->why, sizeof(f->why), "connection closed before %s "
+		    "(%s)", want, got);
+	else if (k->fail == CHECK_TIMEOUT)
+		snprintf(f->why, sizeof(f->why), "no %s after %lld ms (%s)",
+		    want, s->end_ms - s->connected_ms, got);
+	else
+		snprintf(f->why, sizeof(f->why), "no %s in the first %zu "
+		    "bytes", want, EXPECT_READ_MAX);
+}
+/*
+ * What failed of s, and why: its lookup, its last attempt, its check.
+ * Returns false when there is nothing to say (no attempt ended).
+ */
+static bool
+failure_text(const struct options *o, const struct session *s,
+    struct failure *f)
+{
+	const struct attempt *a;
+
+	if (s->code == TD_RESOLVE)
+		resolve_text("", s->target->host, s->resolve_rc,
+		    s->resolve_err, f);
+	else if (s->code == TD_CHECK)
+		check_text(o, s, f);
+	else if ((a = last_ended(s)) != NULL)
+		attempt_text(o, s, a, f);
+	else
+		return false;
+	return true;
 }
 
 /*
  * The one line of a target that failed (SPEC 5).  With -v its attempts
- * have spoken already, each as it ended; a lookup's failure speaks here.
+ * have spoken already, each as it ended.  Under --wait: the line of
+ * giving up, with the time, the tries and the last one's reason (SPEC 8).
  */
 void
 report_target_failed(const struct options *o, const struct session *s)
 {
-	const struct attempt *a;
+	struct failure f = { "", "" };
+	long long ms = s->end_ms - s->start_ms;
 
 	if (s->code == TD_RESOLVE && s->resolve_rc == RESOLVE_NO_SOURCE)
 		return;
-	if (s->code == TD_RESOLVE) {
-		resolve_failure("", s->target->host, s->resolve_rc,
-		    s->resolve_err);
+	if (!failure_text(o, s, &f))
 		return;
-	}
-	if (o->verbose > 0 || (a = last_ended(s)) == NULL)
+	if (o->wait)
+		warnx("%s port %s: gave up after %lld.%03lld s (%u attempt%s): "
+		    "%s", s->target->host, s->target->port, ms / 1000,
+		    ms % 1000, s->tries, s->tries == 1 ? "" : "s", f.why);
+	else if (o->verbose == 0 || s->code == TD_RESOLVE ||
+	    s->code == TD_CHECK)
+		warnx("%s: %s", f.what, f.why);
+}
+
+/* -v, under --wait: a try failed; the next one comes after pause_ms. */
+void
+report_try_failed(const struct options *o, const struct session *s,
+    long long pause_ms)
+{
+	struct failure f = { "", "" };
+
+	if (o->verbose < 1 || !failure_text(o, s, &f))
 		return;
-	attempt_failure(o, s, a, "");
+	warnx("%s port %s: attempt %u failed (%s); next in %lld ms",
+	    s->target->host, s->target->port, s->tries, f.why, pause_ms);
+}
+
+/* -v: a check passed (its failures are said as the target's). */
+void
+report_check(const struct options *o, const struct session *s)
+{
+	const struct check *k = &s->check;
+
+	if (o->verbose < 1 || s->code != GO_ON || k->fail != CHECK_NONE)
+		return;
+	warnx("check passed: sent %zu bytes, received %zu", k->sent, k->got);
 }
 
 /* The -s lookup failed: every target has, said once. */
 void
 report_source_failed(const struct options *o, const struct source *src)
 {
-	resolve_failure("source ", o->source != NULL ? o->source : "address",
-	    src->rc, src->err);
+	struct failure f = { "", "" };
+
+	resolve_text("source ", o->source != NULL ? o->source : "address",
+	    src->rc, src->err, &f);
+	warnx("%s: %s", f.what, f.why);
 }
 
 /* -v: the first byte from the peer. */

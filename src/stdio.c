@@ -84,3 +84,34 @@ stdio_close_out(void)
 	dup2(fd, STDOUT_FILENO);
 	close(fd);
 }
+
+/*
+ * --quiet: stderr goes to /dev/null, so that nothing but a usage error
+ * (printed before) is seen, whatever speaks.  Returns a descriptor of
+ * the caller's stderr, close-on-exec, for a command run after success
+ * (stdio_speak); or -1 when nothing was changed.
+ */
+int
+stdio_quiet(void)
+{
+	int saved, fd;
+
+	saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved == -1 || fd == -1 || dup2(fd, STDERR_FILENO) == -1) {
+		if (saved != -1)
+			close(saved);
+		saved = -1;
+	}
+	if (fd != -1)
+		close(fd);
+	return saved;
+}
+
+/* Give stderr back, as stdio_quiet() found it (saved: its return). */
+void
+stdio_speak(int saved)
+{
+	if (saved != -1)
+		dup2(saved, STDERR_FILENO);
+}

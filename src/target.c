@@ -163,7 +163,7 @@ target_free(struct options *o)
 
 /*
  * How many targets argc operands may name: one, as HOST PORT or as a
- * target; more only with -z.  Returns TD_OK, or TD_USAGE with msg.
+ * target; more only with -z or --wait.  Returns TD_OK, or TD_USAGE with msg.
  */
 static int
 check_count(int argc, char **argv, bool probe, char *msg, size_t len)
@@ -175,7 +175,8 @@ check_count(int argc, char **argv, bool probe, char *msg, size_t len)
 	/* "127.0.0.1 80 extra": HOST PORT, and one more. */
 	if (host_and_port(2, argv))
 		return say(msg, len, "too many operands: '%s'", argv[2]);
-	return say(msg, len, "several targets require -z: '%s'", argv[1]);
+	return say(msg, len, "several targets require -z or --wait: '%s'",
+	    argv[1]);
 }
 
 /* The words after "--" as a command: one at least, and only with -z. */
@@ -187,7 +188,8 @@ check_command(char **tail, bool probe, char *msg, size_t len)
 	if (tail[0][0] == '\0')
 		return say(msg, len, "empty command after --");
 	if (!probe)
-		return say(msg, len, "command requires -z: '%s'", tail[0]);
+		return say(msg, len, "command requires -z or --wait: '%s'",
+		    tail[0]);
 	return TD_OK;
 }
 
@@ -197,7 +199,7 @@ check_command(char **tail, bool probe, char *msg, size_t len)
  * check as a host.  argv[0..argc) are the words before "--"; tail is
  * NULL without "--", else the NULL-terminated words after it: the
  * command, or, when no operand came before "--", the operands themselves
- * ("--" only ended the options, as in POSIX).  Reads o->probe,
+ * ("--" only ended the options, as in POSIX).  Reads o->probe, o->wait,
  * o->family and o->numeric.  Returns TD_OK; or TD_USAGE, or TD_FAILURE
  * (no memory), with the message in msg and nothing left allocated.
  */
@@ -217,7 +219,8 @@ target_parse(int argc, char **argv, char **tail, struct options *o,
 			;
 		tail = NULL;
 	}
-	if ((code = check_count(argc, argv, o->probe, msg, len)) != TD_OK)
+	if ((code = check_count(argc, argv, o->probe || o->wait, msg,
+	    len)) != TD_OK)
 		return code;
 	n = (size_t)argc;
 	if (host_and_port(argc, argv)) {
@@ -236,7 +239,7 @@ target_parse(int argc, char **argv, char **tail, struct options *o,
 		    len);
 	}
 	if (code == TD_OK && tail != NULL)
-		code = check_command(tail, o->probe, msg, len);
+		code = check_command(tail, o->probe || o->wait, msg, len);
 	if (code != TD_OK) {
 		target_free(o);
 		return code;

@@ -22,6 +22,9 @@
 /* "Not ended yet": no outcome decided.  TD_* codes are outcomes only. */
 #define GO_ON (-1)
 
+/* Under --wait, -w unless given, and --expect-timeout unless -w. */
+#define WAIT_TRY_MS 2000LL
+
 /* Without -q, a signal's grace for the disconnect (SPEC 4). */
 #define SIGNAL_GRACE_MS 1000LL
 
@@ -65,6 +68,17 @@ struct options {
 					   argv; or NULL */
 	long long attempt_delay_ms;	/* --attempt-delay; 0: all at once */
 	bool any;			/* --any: one success will do */
+	bool wait;			/* --wait: retry until success */
+	long long wait_ms;		/* --wait's limit, or -1: none */
+	long long interval_ms;		/* --interval between tries */
+	bool backoff;			/* --backoff: double it up to 5 s */
+	char *send;			/* --send, decoded, or NULL */
+	size_t send_len;
+	char *expect;			/* --expect, decoded, or NULL */
+	size_t expect_len;		/* 1..EXPECT_MAX */
+	long long expect_timeout_ms;	/* --expect-timeout, or -1: none */
+	bool invert;			/* --invert: success is not accepting */
+	bool quiet;			/* --quiet: stderr for usage only */
 	const char *source;		/* -s, or NULL */
 	char source_port[PORT_STRLEN];	/* -p, or "" */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
@@ -144,6 +158,36 @@ enum stall {
 	STALL_STDOUT_FULL,	/* stdout took nothing */
 };
 
+/* --expect's longest string, and how much of a reply is read for it. */
+#define EXPECT_MAX 1024
+#define EXPECT_READ_MAX ((size_t)64 * 1024)
+
+/* The first bytes of a reply that messages quote (escaped). */
+#define CHECK_HEAD 48
+
+/* Why a check (--send/--expect) failed. */
+enum check_fail {
+	CHECK_NONE,
+	CHECK_CLOSED,		/* the peer closed before the match */
+	CHECK_TIMEOUT,		/* --expect-timeout passed */
+	CHECK_LIMIT,		/* EXPECT_READ_MAX read, no match */
+	CHECK_SEND,		/* sending failed: err */
+	CHECK_READ,		/* reading failed: err */
+};
+
+/* One probe conversation (expect.c): what was sent, what came back. */
+struct check {
+	size_t sent;		/* of o->send_len */
+	size_t got;		/* bytes read */
+	size_t keep;		/* bytes of tail kept to match across reads */
+	char tail[EXPECT_MAX];
+	size_t headlen;
+	char head[CHECK_HEAD];	/* the reply's first bytes, for messages */
+	enum check_fail fail;
+	int err;
+	bool matched;
+};
+
 /* Addresses one target tries at most; the resolver's others are counted. */
 #define ATTEMPTS_MAX 16
 
@@ -180,6 +224,7 @@ struct session {
 	int fd;
 	const struct target_spec *target;
 	int code;			/* the target's outcome, or GO_ON */
+	unsigned tries;			/* connect phases run (--wait: >1) */
 	long long start_ms;
 	long long resolved_ms;		/* the lookup's end; -1: a literal */
 	int resolve_rc;			/* getaddrinfo's error, RESOLVE_* */
@@ -188,6 +233,7 @@ struct session {
 	size_t nattempts;		/* attempts[] filled */
 	struct attempt attempts[ATTEMPTS_MAX];
 	long long first_byte_ms;
+	struct check check;		/* --send/--expect, once connected */
 	struct sockaddr_storage peer_addr;	/* the winner's */
 	const char *peer_host;		/* as the user gave it */
 	char peer[PEER_NAME_MAX];	/* "" until report names it */
@@ -245,6 +291,8 @@ enum phase {
 	PH_QUEUED,		/* its lookup waits for a free thread */
 	PH_RESOLVING,
 	PH_CONNECTING,
+	PH_CHECKING,		/* connected: --send/--expect under way */
+	PH_PAUSED,		/* --wait: failed, the next try is due later */
 	PH_DONE,
 };
 
@@ -257,6 +305,8 @@ struct dialing {
 	long long next_ms;	/* when it is due */
 	int running;		/* attempts in flight */
 	int last_code;		/* of the attempt that ended last */
+	long long deadline;	/* the phase's: -w, --expect-timeout, --wait */
+	long long retry_ms;	/* PH_PAUSED: when the next try starts */
 };
 
 /* What one poll slot stands for: d's lookup (a NULL), or attempt a. */
@@ -265,7 +315,10 @@ struct slot {
 	struct attempt *a;
 };
 
-/* What a driver does with a target that connected (connector_run). */
+/*
+ * What a driver does with a connection the connector is done with
+ * (connector_run): s->code says how its target ended.
+ */
 typedef void won_fn(const struct options *, struct session *);
 
 struct connector {
@@ -280,7 +333,7 @@ struct connector {
 	int sockets_max;
 	size_t left;		/* targets not done */
 	int won;		/* targets connected */
-	bool stop;		/* --any: one connected, the rest go */
+	bool stop;		/* --any: one succeeded, the rest go */
 	size_t cap;		/* poll slots */
 	struct pollfd *pfd;
 	struct slot *slot;
@@ -350,7 +403,12 @@ int		 deadline_poll_ms(const struct options *,
 int		 dial(const struct options *, struct session *);
 
 /* dialing.c */
-void		 dialing_done(struct connector *, struct dialing *, int);
+void		 dialing_end(struct connector *, struct dialing *, int,
+		    long long);
+void		 dialing_done(struct connector *, struct dialing *, int,
+		    long long);
+void		 dialing_check(struct connector *, struct dialing *, short,
+		    long long);
 void		 dialing_start(struct connector *, struct dialing *, long long);
 void		 dialing_resolved(struct connector *, struct dialing *,
 		    long long);
@@ -370,8 +428,16 @@ void		 eyeballs_order(struct sockaddr_storage *, size_t);
 
 /* exitcode.c */
 const char	*exitcode_meaning(int);
+int		 exitcode_invert(int);
 int		 exitcode_connect(int);
 int		 exitcode_session(int);
+
+/* expect.c */
+void		 expect_start(struct check *);
+short		 expect_events(const struct check *, const struct options *);
+int		 expect_step(struct check *, const struct options *,
+		    struct session *, short);
+int		 expect_timed_out(struct check *);
 
 /* hangup.c */
 int		 hangup_fin(const struct options *, struct session *);
@@ -387,10 +453,15 @@ void		 options_free(struct options *);
 int		 parse_duration(const char *, long long *, const char **);
 int		 parse_port(const char *, const char **);
 int		 parse_host(const char *, const char **);
+int		 parse_escapes(const char *, char *, size_t *, const char **);
 void		 port_string(int, char [PORT_STRLEN]);
 
 /* probe.c */
-int		 probe_run(const struct options *);
+int		 probe_run(const struct options *, int);
+
+/* retry.c */
+#define RETRY_JITTER_SPAN 2000U
+long long	 retry_pause(long long, unsigned, bool, unsigned);
 
 /* relay.c */
 int		 relay_run(const struct options *, struct session *);
@@ -419,9 +490,14 @@ int		 target_parse(int, char **, char **, struct options *, char *,
 		    size_t);
 void		 target_free(struct options *);
 
+/* usage.c */
+int		 usage_print(bool);
+
 /* stdio.c */
 void		 stdio_init(bool);
 void		 stdio_close_out(void);
+int		 stdio_quiet(void);
+void		 stdio_speak(int);
 
 /* report_connect.c */
 void		 report_resolved(const struct options *,
@@ -432,6 +508,9 @@ void		 report_attempt_end(const struct options *, struct session *,
 		    const struct attempt *);
 void		 report_target_failed(const struct options *,
 		    const struct session *);
+void		 report_try_failed(const struct options *,
+		    const struct session *, long long);
+void		 report_check(const struct options *, const struct session *);
 void		 report_source_failed(const struct options *,
 		    const struct source *);
 void		 report_first_byte(const struct options *,

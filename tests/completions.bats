@@ -144,15 +144,35 @@ help_options() {
 
 # offers_option_list COMPLETE: COMPLETE (zsh_complete or fish_complete)
 # offers every option of --help after "tcpdial -", none of the session
-# options after -z, and not -6 after -4.
+# options after -z or an option that implies it (--send, --expect,
+# --invert), none of those after a session option, neither --send nor
+# --expect after --invert, neither --quiet nor -v after the other, and not
+# -6 after -4.
 offers_option_list() {
+	local opt
 	run -0 "$1" 'tcpdial -'
 	mapfile -t want < <(help_options)
 	offers_exactly "${want[@]}"
-	run -0 "$1" 'tcpdial -z -'
-	offers -4 -w --close -m --max-time
-	offers_none -C --crlf -i --idle-timeout --no-half-close -q \
-	    --disconnect-wait --settle
+	for opt in -z --probe '--send hi' '--expect hi' --invert; do
+		run -0 "$1" "tcpdial $opt -"
+		offers -4 -w --close -m --max-time
+		offers_none -C --crlf -i --idle-timeout --no-half-close -q \
+		    --disconnect-wait --settle
+	done
+	for opt in -C '--settle 1'; do
+		run -0 "$1" "tcpdial $opt -"
+		offers -4 -w --close
+		offers_none -z --probe --send --expect --invert
+	done
+	run -0 "$1" 'tcpdial --invert -'
+	offers_none --send --expect
+	run -0 "$1" 'tcpdial --send hi -'
+	offers --expect
+	offers_none --invert
+	run -0 "$1" 'tcpdial --quiet -'
+	offers_none -v --verbose
+	run -0 "$1" 'tcpdial -v -'
+	offers_none --quiet
 	run -0 "$1" 'tcpdial -4 -'
 	offers_none -6
 }

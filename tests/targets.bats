@@ -7,7 +7,7 @@
 load helpers
 
 @test "several targets without -z: exit 2, naming the second one" {
-	bad "several targets require -z: 'localhost:PORT'" \
+	bad "several targets require -z or --wait: 'localhost:PORT'" \
 	    127.0.0.1:PORT localhost:PORT
 }
 
@@ -26,7 +26,7 @@ load helpers
 }
 
 @test "a command without -z is a usage error" {
-	bad "command requires -z: 'true'" 127.0.0.1:PORT -- true
+	bad "command requires -z or --wait: 'true'" 127.0.0.1:PORT -- true
 }
 
 @test "-- with no command after the targets is a usage error" {
@@ -34,7 +34,7 @@ load helpers
 }
 
 @test "-- ends the options: an option after it is the command" {
-	bad "command requires -z: '-x'" 127.0.0.1 PORT -- -x
+	bad "command requires -z or --wait: '-x'" 127.0.0.1 PORT -- -x
 }
 
 @test "-z TARGET TARGET -- COMMAND: a refused target is exit 4, and the command never runs" {

@@ -238,7 +238,7 @@ load helpers
 
 @test "--help and --version exit 0 on stdout" {
 	run -0 --separate-stderr "$TCPDIAL" --help
-	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--any] [--no-half-close]" ]
+	[ "${lines[0]}" = "usage: tcpdial [-46ChNnVvz] [--any] [--backoff] [--invert] [--no-half-close]" ]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr "$TCPDIAL" -V
 	[[ "$output" =~ ^tcpdial\ [0-9]+\.[0-9]+\.[0-9]+$ ]]

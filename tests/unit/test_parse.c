@@ -182,6 +182,59 @@ test_hosts(void)
 	}
 }
 
+/* A --send/--expect STRING and its bytes (len -1: an error). */
+static const struct {
+	const char *in;
+	const char *out;
+	int len;
+	const char *errstr;
+} escapes[] = {
+	{ "PING\\r\\n", "PING\r\n", 6, NULL },
+	{ "+PONG", "+PONG", 5, NULL },
+	{ "a\\tb", "a\tb", 3, NULL },
+	{ "\\\\", "\\", 1, NULL },
+	/* Binary-safe: a NUL is a byte like any other. */
+	{ "a\\0b", "a\0b", 3, NULL },
+	{ "\\x00\\xff", "\0\xff", 2, NULL },
+	{ "\\x41B", "AB", 2, NULL },
+	/* One hex digit is enough; a third is a plain character. */
+	{ "\\x7", "\x07", 1, NULL },
+	{ "\\x414", "A4", 2, NULL },
+	{ "\\xAbc", "\xab" "c", 2, NULL },
+	{ "", NULL, -1, "empty string" },
+	{ "\\", NULL, -1, "invalid escape" },
+	{ "ab\\", NULL, -1, "invalid escape" },
+	{ "\\q", NULL, -1, "invalid escape" },
+	{ "\\x", NULL, -1, "invalid escape" },
+	{ "\\xg1", NULL, -1, "invalid escape" },
+	{ "\\R", NULL, -1, "invalid escape" },
+};
+
+static void
+test_escapes(void)
+{
+	char out[64], name[80];
+	const char *errstr;
+	size_t i, len;
+	int rc;
+
+	for (i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		errstr = NULL;
+		len = 0;
+		memset(out, 'x', sizeof(out));
+		rc = parse_escapes(escapes[i].in, out, &len, &errstr);
+		snprintf(name, sizeof(name), "escapes '%s'", escapes[i].in);
+		if (escapes[i].len == -1) {
+			is_int(rc, -1, name);
+			is_str(errstr, escapes[i].errstr, name);
+			continue;
+		}
+		is_int(rc, 0, name);
+		is_int((long long)len, escapes[i].len, name);
+		ok(memcmp(out, escapes[i].out, len) == 0, "%s: bytes", name);
+	}
+}
+
 int
 main(void)
 {
@@ -189,5 +242,6 @@ main(void)
 	test_ports();
 	test_port_string();
 	test_hosts();
+	test_escapes();
 	return done();
 }

@@ -22,7 +22,7 @@
  * and the message.
  */
 static const struct {
-	const char *flags;	/* z, n, 4, 6: -z, -n, -4, -6 */
+	const char *flags;	/* z, n, 4, 6, w: -z, -n, -4, -6, --wait */
 	const char *words[WORDS_MAX];
 	const char *want;
 } cases[] = {
@@ -47,9 +47,10 @@ static const struct {
 	{ "z", { "a:1", "b:2" }, "a 1 [a:1], b 2 [b:2]" },
 	{ "z", { "a:1", "[::1]:2", "c:http" },
 	    "a 1 [a:1], ::1 2 [[::1]:2], c 80 [c:http]" },
-	{ "", { "a:1", "b:2" }, "usage: several targets require -z: 'b:2'" },
+	{ "", { "a:1", "b:2" },
+	    "usage: several targets require -z or --wait: 'b:2'" },
 	{ "", { "a:1", "b:2", "c:3" },
-	    "usage: several targets require -z: 'b:2'" },
+	    "usage: several targets require -z or --wait: 'b:2'" },
 	{ "", { "127.0.0.1", "80", "extra" },
 	    "usage: too many operands: 'extra'" },
 	{ "z", { "127.0.0.1", "80", "extra" },
@@ -81,9 +82,13 @@ static const struct {
 	{ "z", { "a:1", "--", "--", "x" }, "a 1 [a:1] -- -- x" },
 	{ "z", { "a:1", "--" }, "usage: missing command after --" },
 	{ "z", { "a:1", "--", "" }, "usage: empty command after --" },
-	{ "", { "a:1", "--", "true" }, "usage: command requires -z: 'true'" },
+	{ "", { "a:1", "--", "true" },
+	    "usage: command requires -z or --wait: 'true'" },
+	/* --wait takes several targets and a command too (it probes). */
+	{ "w", { "a:1", "b:2" }, "a 1 [a:1], b 2 [b:2]" },
+	{ "w", { "a:1", "--", "true" }, "a 1 [a:1] -- true" },
 	{ "", { "a:1", "b:2", "--", "true" },
-	    "usage: several targets require -z: 'b:2'" },
+	    "usage: several targets require -z or --wait: 'b:2'" },
 	{ "", { "--" }, "usage: missing host and port" },
 
 	/* Operands that fit no form, and bad hosts and ports. */
@@ -158,6 +163,7 @@ run(size_t c, const char *name)
 
 	memset(&o, 0, sizeof(o));
 	o.probe = strchr(flags, 'z') != NULL;
+	o.wait = strchr(flags, 'w') != NULL;
 	o.numeric = strchr(flags, 'n') != NULL;
 	o.family = strchr(flags, '4') != NULL ? AF_INET :
 	    strchr(flags, '6') != NULL ? AF_INET6 : AF_UNSPEC;

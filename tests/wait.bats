@@ -1,0 +1,385 @@
+#!/usr/bin/env bats
+# Waiting for services (SPEC 8): --wait with its hard deadline, the
+# pause between tries, --send/--expect, --invert, the command run after
+# success, --quiet.  Failures that need a black hole or a dead resolver
+# run in a private network namespace (root only, as CI runs).
+
+load helpers
+
+# bg_tcpdial ARG...: tcpdial in the background, its stderr in $ERR; sets
+# BG_PID and T0 (just before it started).
+bg_tcpdial() {
+	ERR=$BATS_TEST_TMPDIR/err
+	T0=$(now_ms)
+	"$TCPDIAL" "$@" </dev/null 2>"$ERR" 3>&- &
+	BG_PID=$!
+}
+
+# tries_failed N: tcpdial's -v has said that try N failed.
+tries_failed() {
+	grep -q "attempt $1 failed" "$ERR"
+}
+
+# ms_since T: the milliseconds since T.
+ms_since() {
+	echo $(($(now_ms) - $1))
+}
+
+# gave_up_ms LINE: tcpdial's own time of giving up, in LINE's "gave up
+# after S.mmm s", in ms.
+gave_up_ms() {
+	[[ $1 =~ gave\ up\ after\ ([0-9]+)\.([0-9]{3})\ s ]] &&
+	    echo $((BASH_REMATCH[1] * 1000 + 10#${BASH_REMATCH[2]}))
+}
+
+# deadline_ok MS D: tcpdial's own figure MS (not process start-up, nor
+# the namespace's set-up) is D or at most 50 ms past it (SPEC 8), plus
+# the scheduling slack of a loaded machine.
+deadline_ok() {
+	echo "tcpdial says $1 ms (deadline $2 ms, + 50 ms + $SCHED_SLACK_MS ms)" >&3
+	[ "$1" -ge "$2" ] && [ "$1" -le $(($2 + 50 + SCHED_SLACK_MS)) ]
+}
+
+# bound_ok MS MAX: MS is at most MAX plus the slack elapsed_ok allows.
+bound_ok() {
+	instrument_cost
+	echo "took $1 ms (bound $2 ms + start-up $START_SLACK_MS ms" \
+	    "+ scheduling $SCHED_SLACK_MS ms)" >&3
+	[ "$1" -le $(($2 + START_SLACK_MS + SCHED_SLACK_MS)) ]
+}
+
+@test "a listener that comes up late: exit 0 within an interval of it" {
+	local port t1
+	port=$(free_port)
+	bg_tcpdial -v -z --wait 10 "127.0.0.1:$port"
+	# Let six tries fail (about 1.5 s at 250 ms), then listen.
+	wait_for "six tries" tries_failed 6
+	start_peer -p "$port" -t 10 accept sink
+	t1=$(now_ms)
+	wait_status "$BG_PID"
+	[ "$status" = 0 ]
+	# The next try after the listener came up: at most one interval.
+	bound_ok "$(ms_since "$t1")" 250
+	[ "$(ms_since "$T0")" -ge 1250 ]
+	grep -q "^tcpdial: connected to 127.0.0.1 port $port" "$ERR"
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+}
+
+@test "--wait 1 on a refused port: exit 4 at 1 s, one line giving up" {
+	local port
+	port=$(free_port)
+	t0=$(now_ms)
+	run -4 --separate-stderr "$TCPDIAL" -z --wait 1 "127.0.0.1:$port"
+	elapsed_ok "$t0" 1000 1500
+	deadline_ok "$(gave_up_ms "$stderr")" 1000
+	# Tries at 0, 250, 500 and 750 ms: four.
+	[[ $stderr =~ ^tcpdial:\ 127\.0\.0\.1\ port\ $port:\ gave\ up\ after\ 1\.[0-9]{3}\ s\ \(4\ attempts\):\ Connection\ refused$ ]]
+}
+
+@test "--wait without -z: the session starts once the port answers" {
+	local port
+	port=$(free_port)
+	ERR=$BATS_TEST_TMPDIR/err
+	"$TCPDIAL" -v --wait 10 127.0.0.1 "$port" </dev/null \
+	    >"$BATS_TEST_TMPDIR/out" 2>"$ERR" 3>&- &
+	BG_PID=$!
+	wait_for "two tries" tries_failed 2
+	start_peer -p "$port" -t 10 accept say $'pong\n' sink
+	wait_status "$BG_PID"
+	[ "$status" = 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = pong ]
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+}
+
+@test "--interval 1s: tries one second apart" {
+	local port
+	port=$(free_port)
+	t0=$(now_ms)
+	run -4 --separate-stderr "$TCPDIAL" -v -z --wait 2500ms --interval 1s \
+	    "127.0.0.1:$port"
+	elapsed_ok "$t0" 2500 3000
+	deadline_ok "$(gave_up_ms "$stderr")" 2500
+	[[ $stderr == *"attempt 2 failed (Connection refused); next in 1000 ms"* ]]
+	[[ $stderr == *"attempt 3 failed (Connection refused); next in "*" ms"* ]]
+	[[ $stderr == *" s (3 attempts): Connection refused" ]]
+}
+
+@test "--backoff: the pause doubles, within 10%" {
+	local port pauses p want=(250 500 1000 2000)
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" -v -z --wait 3900ms --backoff \
+	    "127.0.0.1:$port"
+	pauses=$(sed -n 's/.*; next in \([0-9]*\) ms$/\1/p' <<<"$stderr")
+	echo "pauses: $pauses" >&3
+	set -- $pauses
+	for p in 0 1 2; do
+		[ "$1" -ge $((want[p] * 9 / 10)) ]
+		[ "$1" -le $((want[p] * 11 / 10)) ]
+		shift
+	done
+}
+
+@test "two targets, one up, one refused, --wait 2: exit 4 at 2 s, the refused one named" {
+	local port
+	port=$(free_port)
+	start_peer -t 10 accept sink
+	t0=$(now_ms)
+	run -4 --separate-stderr "$TCPDIAL" --wait 2 "127.0.0.1:$PORT" \
+	    "127.0.0.1:$port"
+	elapsed_ok "$t0" 2000 2500
+	[ "${#stderr_lines[@]}" = 1 ]
+	[[ ${stderr_lines[0]} == "tcpdial: 127.0.0.1 port $port: gave up after "*" s ("*" attempts): Connection refused" ]]
+	deadline_ok "$(gave_up_ms "$stderr")" 2000
+	finish_peer
+	# The one that answered was not tried again.
+	[ "$(report accepts)" = 1 ]
+}
+
+@test "two targets, one up, one refused, --wait 2 --any: exit 0 at once" {
+	local port
+	port=$(free_port)
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" -v --any --wait 2 \
+	    "127.0.0.1:$port" "127.0.0.1:$PORT"
+	# tcpdial's own count: the first try of each, not a pause later.
+	[[ $stderr =~ connected\ to\ 127\.0\.0\.1\ port\ $PORT\ from\ [^\ ]+\ port\ [0-9]+\ in\ ([0-9]+)\ ms ]]
+	[ "${BASH_REMATCH[1]}" -le 200 ]
+	[[ $stderr != *"gave up"* ]]
+}
+
+@test "--send and --expect: the answer matches, exit 0; the peer got the bytes" {
+	start_peer -t 10 accept read 6 say $'+PONG\r\n' await
+	run -0 --separate-stderr "$TCPDIAL" --send 'PING\r\n' --expect '+PONG' \
+	    "127.0.0.1:$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received_sha256)" = "$(printf 'PING\r\n' | sha)" ]
+}
+
+@test "--expect: a wrong answer is exit 12, the reply quoted, escaped" {
+	start_peer -t 10 accept read 6 say $'-ERR bad "x"\r\n' close
+	run -12 --separate-stderr "$TCPDIAL" --send 'PING\r\n' --expect '+PONG' \
+	    "127.0.0.1:$PORT"
+	[ "$stderr" = "tcpdial: expect from 127.0.0.1 port $PORT: connection closed before \"+PONG\" (received 14 bytes: \"-ERR bad \\\"x\\\"\\r\\n\")" ]
+}
+
+@test "--expect: a peer that closes without answering is exit 12" {
+	start_peer -t 10 accept read 6 close
+	run -12 --separate-stderr "$TCPDIAL" --send 'PING\r\n' --expect '+PONG' \
+	    "127.0.0.1:$PORT"
+	[ "$stderr" = "tcpdial: expect from 127.0.0.1 port $PORT: connection closed before \"+PONG\" (nothing received)" ]
+}
+
+@test "--expect: a silent peer is exit 12 at --expect-timeout" {
+	start_peer -t 10 accept await sleep 5000
+	t0=$(now_ms)
+	run -12 --separate-stderr "$TCPDIAL" --send x --expect y \
+	    --expect-timeout 500ms "127.0.0.1:$PORT"
+	elapsed_ok "$t0" 500 1000
+	[[ $stderr =~ ^tcpdial:\ expect\ from\ 127\.0\.0\.1\ port\ $PORT:\ no\ \"y\"\ after\ ([0-9]+)\ ms\ \(nothing\ received\)$ ]]
+	deadline_ok "${BASH_REMATCH[1]}" 500
+}
+
+@test "--expect under --wait: wrong first, right on a later try: exit 0" {
+	start_peer -t 10 accept read 6 say $'-LOADING\r\n' close \
+	    accept read 6 say $'+PONG\r\n' await
+	run -0 --separate-stderr "$TCPDIAL" --wait 5 --send 'PING\r\n' \
+	    --expect '+PONG' "127.0.0.1:$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report accepts)" = 2 ]
+}
+
+@test "--expect under --wait: the deadline cuts a silent reply, exit 12" {
+	start_peer -t 10 accept await sleep 5000
+	t0=$(now_ms)
+	run -12 --separate-stderr "$TCPDIAL" --wait 1 --expect y \
+	    --expect-timeout 0 "127.0.0.1:$PORT"
+	elapsed_ok "$t0" 1000 1500
+	[[ $stderr == "tcpdial: 127.0.0.1 port $PORT: gave up after "*" s (1 attempt): no \"y\" after "*" ms (nothing received)" ]]
+	deadline_ok "$(gave_up_ms "$stderr")" 1000
+}
+
+@test "--expect: a match split across two reads, and one past 64 KiB" {
+	start_peer -t 10 accept send 70000 await
+	# The stream's bytes 69990..69999, past the 64 KiB read: never seen.
+	run -12 --separate-stderr "$TCPDIAL" --expect \
+	    "$("$PEER" gen 70000 | tail -c 10 | od -An -tx1 | tr -d ' \n' |
+	    sed 's/\(..\)/\\x\1/g')" "127.0.0.1:$PORT"
+	[[ $stderr == *": no \""*"\" in the first 65536 bytes" ]]
+	# Bytes 4090..4105 straddle the first 4 KiB read.
+	start_peer -t 10 accept send 70000 await
+	run -0 --separate-stderr "$TCPDIAL" --expect \
+	    "$("$PEER" gen 4106 | tail -c 16 | od -An -tx1 | tr -d ' \n' |
+	    sed 's/\(..\)/\\x\1/g')" "127.0.0.1:$PORT"
+	[ -z "$stderr" ]
+}
+
+@test "--invert: a refused port is success; an open one is exit 12" {
+	local port
+	port=$(free_port)
+	run -0 --separate-stderr "$TCPDIAL" --invert "127.0.0.1:$port"
+	[ -z "$stderr" ]
+	start_peer -t 10 accept sink
+	run -12 --separate-stderr "$TCPDIAL" --invert "127.0.0.1:$PORT"
+	[ "$stderr" = "tcpdial: check 127.0.0.1 port $PORT: still accepting connections" ]
+}
+
+@test "--invert --wait: exit 0 within an interval of the listener closing" {
+	local t1
+	start_peer -t 10 acceptloop 1000
+	bg_tcpdial -v --invert --wait 10 "127.0.0.1:$PORT"
+	wait_for "four tries" tries_failed 4
+	kill "$PEER_PID"
+	wait "$PEER_PID" 2>/dev/null || true
+	t1=$(now_ms)
+	wait_status "$BG_PID"
+	[ "$status" = 0 ]
+	bound_ok "$(ms_since "$t1")" 250
+}
+
+@test "--invert --wait 1 on a listener that stays: exit 12 at 1 s" {
+	start_peer -t 10 acceptloop 1000
+	t0=$(now_ms)
+	run -12 --separate-stderr "$TCPDIAL" --invert --wait 1 "127.0.0.1:$PORT"
+	elapsed_ok "$t0" 1000 1500
+	[[ $stderr == "tcpdial: 127.0.0.1 port $PORT: gave up after "*" s ("*" attempts): still accepting connections" ]]
+	deadline_ok "$(gave_up_ms "$stderr")" 1000
+}
+
+@test "-- COMMAND after waiting: its status, and its PID is tcpdial's" {
+	local port
+	port=$(free_port)
+	bg_tcpdial --wait 10 "127.0.0.1:$port" -- sh -c \
+	    'echo $$ >"$0"; exit 7' "$BATS_TEST_TMPDIR/pid"
+	start_peer -p "$port" -t 10 accept sink
+	wait_status "$BG_PID"
+	[ "$status" = 7 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$BG_PID" ]
+}
+
+@test "-- COMMAND after giving up: it never runs" {
+	local port
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" --wait 300ms "127.0.0.1:$port" -- \
+	    touch "$BATS_TEST_TMPDIR/ran"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "SIGTERM during the pause between tries: 143 at once" {
+	local port
+	port=$(free_port)
+	bg_tcpdial -v -z --wait 30 --interval 10s "127.0.0.1:$port"
+	wait_for "the first try" tries_failed 1
+	t0=$(now_ms)
+	kill -TERM "$BG_PID"
+	wait_status "$BG_PID"
+	[ "$status" = 143 ]
+	bound_ok "$(ms_since "$t0")" 100
+}
+
+@test "--quiet: no line on any failure, the status unchanged" {
+	local port
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" --quiet -z "127.0.0.1:$port"
+	[ -z "$stderr" ]
+	run -4 --separate-stderr "$TCPDIAL" --quiet --wait 300ms "127.0.0.1:$port"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr "$TCPDIAL" --quiet --invert "127.0.0.1:$port"
+	[ -z "$stderr" ]
+	start_peer -t 10 accept close
+	run -12 --separate-stderr "$TCPDIAL" --quiet --expect x "127.0.0.1:$PORT"
+	[ -z "$stderr" ]
+	start_peer -t 10 accept sink
+	run -127 --separate-stderr "$TCPDIAL" --quiet -z "127.0.0.1:$PORT" -- \
+	    /nonexistent/cmd
+	[ -z "$stderr" ]
+	# A usage error still speaks.
+	run -2 --separate-stderr "$TCPDIAL" --quiet -w 5x 127.0.0.1 1
+	[ "$stderr" = "tcpdial: -w: invalid duration: '5x'" ]
+}
+
+@test "--quiet: the command run after success keeps its stderr" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" --quiet -z "127.0.0.1:$PORT" -- \
+	    sh -c 'echo said >&2'
+	[ "$stderr" = said ]
+}
+
+@test "usage errors of the waiting options, before any packet" {
+	bad "--interval requires --wait" --interval 1 -z 127.0.0.1:PORT
+	bad "--backoff requires --wait" --backoff -z 127.0.0.1:PORT
+	bad "--expect-timeout requires --expect" --expect-timeout 1 -z 127.0.0.1:PORT
+	bad "--invert and --send cannot be used together" --invert --send x 127.0.0.1:PORT
+	bad "--quiet and -v cannot be used together" --quiet -v 127.0.0.1:PORT
+	bad "--send and -i cannot be used together" --send x -i 1 127.0.0.1:PORT
+	bad "--expect and --settle cannot be used together" --expect x --settle 1 127.0.0.1:PORT
+	bad "--send: invalid escape: 'a\\q'" --send 'a\q' 127.0.0.1:PORT
+	bad "--expect: empty string: ''" --expect '' 127.0.0.1:PORT
+	bad "--wait: invalid duration: '-1'" --wait -1 127.0.0.1:PORT
+	bad "-i cannot be used with --wait and several targets" --wait 1 -i 1 \
+	    127.0.0.1:PORT 127.0.0.1:PORT
+	bad "--expect: longer than 1024 bytes: 'xxxxxxxxxxxxxxxxxxxx...'" \
+	    --expect "$(printf 'x%.0s' $(seq 1025))" 127.0.0.1:PORT
+}
+
+# In a private network namespace: black holes and a dead resolver.
+
+@test "a black-holed target, --wait 3: exit 5 at 3 s, each try cut at -w" {
+	need_root
+	make_netns
+	in_ns iptables -A INPUT -p tcp --dport 10 -j DROP
+	t0=$(now_ms)
+	run -5 --separate-stderr in_ns "$TCPDIAL" -z -w 1 --wait 3 127.0.0.1:10
+	elapsed_ok "$t0" 3000 3500
+	deadline_ok "$(gave_up_ms "$stderr")" 3000
+	# Tries at 0, 1.25 and 2.5 s, the last one cut by the deadline.
+	[[ $stderr == "tcpdial: 127.0.0.1 port 10: gave up after "*" s (3 attempts): Connection timed out" ]]
+}
+
+@test "a black-holed target, --wait 3 --backoff: exit 5 at 3 s" {
+	need_root
+	make_netns
+	in_ns iptables -A INPUT -p tcp --dport 10 -j DROP
+	t0=$(now_ms)
+	run -5 --separate-stderr in_ns "$TCPDIAL" -z --backoff --wait 3 \
+	    127.0.0.1:10
+	elapsed_ok "$t0" 3000 3500
+	deadline_ok "$(gave_up_ms "$stderr")" 3000
+	[[ $stderr == *" s (2 attempts): Connection timed out" ]]
+}
+
+@test "a dead resolver, --wait 3: exit 3 at 3 s, each lookup tried afresh" {
+	dead_resolver
+	t0=$(now_ms)
+	run -3 --separate-stderr in_ns "$TCPDIAL" -z -w 1 --wait 3 \
+	    nosuchhost.example:80
+	elapsed_ok "$t0" 3000 3500
+	deadline_ok "$(gave_up_ms "$stderr")" 3000
+	[[ $stderr == "tcpdial: nosuchhost.example port 80: gave up after "*" s (3 attempts): timed out" ]]
+}
+
+@test "a name that appears in /etc/hosts: success within an interval" {
+	local t1
+	need_root
+	make_netns
+	# The resolver's server refuses at once: a missing name fails fast.
+	mkdir -p "/etc/netns/$NS"
+	echo 'nameserver 127.0.0.1' >"/etc/netns/$NS/resolv.conf"
+	PEER_NS=$NS start_peer -t 10 accept sink
+	: >"$BATS_TEST_TMPDIR/hosts"
+	ERR=$BATS_TEST_TMPDIR/err
+	T0=$(now_ms)
+	with_hosts "$BATS_TEST_TMPDIR/hosts" "$TCPDIAL" -v -z --wait 10 \
+	    "late.test:$PORT" </dev/null 2>"$ERR" 3>&- &
+	BG_PID=$!
+	wait_for "four tries" tries_failed 4
+	echo "127.0.0.1 late.test" >>"$BATS_TEST_TMPDIR/hosts"
+	t1=$(now_ms)
+	wait_status "$BG_PID"
+	[ "$status" = 0 ]
+	bound_ok "$(ms_since "$t1")" 250
+	grep -q '^tcpdial: resolved late.test in' "$ERR"
+}
