@@ -4,9 +4,12 @@
  * unless it is an address, then its addresses are tried Happy Eyeballs
  * style (eyeballs.c): one non-blocking attempt, the next after
  * --attempt-delay or as soon as the previous one failed; the first to
- * connect wins and the others are closed at once.  -w and -m bound the
- * whole phase.  What happens is recorded in each target's session (its
- * attempts, their times and errors); report.c renders it.
+ * connect wins and the others are closed at once; --send/--expect hold
+ * their conversation (expect.c).  -w and -m bound the whole phase; under
+ * --wait a failed try is tried again after a pause (tries.c), -w bounding
+ * each try and --wait all of them.  What happens is recorded in each
+ * target's session (its attempts, their times and errors, its check);
+ * report_connect.c renders it.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -38,7 +41,7 @@ connector_session(struct session *s, const struct options *o,
 	    start_ms + o->max_time_ms;
 }
 
-/* The poll set: running lookups and attempts.  Returns how many. */
+/* The poll set: running lookups, attempts, checks.  Returns how many. */
 static size_t
 fill_poll(struct connector *c)
 {
@@ -152,7 +155,9 @@ turn(struct connector *c)
 	k = fill_poll(c);
 	n = ppoll(c->pfd, k, clock_timespec(clock_poll_ms(next_wakeup(c),
 	    NO_DEADLINE), &ts), sig_pollmask());
-	if (n == -1 && errno == EINTR && sig_count() > 0)
+	if (n >= 0)
+		sig_take_pending();
+	if (sig_count() > 0)
 		return TD_SIGNAL_BASE + sig_first();
 	if (n == -1 && errno != EINTR) {
 		report_local(LOCAL_POLL);
@@ -234,15 +239,6 @@ connector_end(struct connector *c)
 		free(c->d);
 }
 
-/* A try starting now: -w from now, within the run's deadline. */
-static long long
-try_deadline(const struct connector *c, long long now)
-{
-	long long w = c->o->connect_timeout_ms;
-
-	return clock_earliest(w == -1 ? NO_DEADLINE : now + w, c->deadline);
-}
-
 /* --wait: the targets whose pause is over start a new try, afresh. */
 static void
 retry_due(struct connector *c, long long now)
@@ -253,13 +249,14 @@ retry_due(struct connector *c, long long now)
 
 	for (i = 0; i < c->n; i++) {
 		d = &c->d[i];
-		if (d->phase != PH_PAUSED || now < d->retry_ms)
+		if (d->phase != PH_PAUSED || now < d->retry_ms || c->stop)
 			continue;
 		tries = d->s->tries;
 		connector_session(d->s, c->o, d->s->target, d->s->start_ms);
 		d->s->tries = tries + 1;
+		/* Its -w runs once its lookup starts (dialing_start). */
 		*d = (struct dialing){ .s = d->s, .last_code = TD_FAILURE,
-		    .deadline = try_deadline(c, now) };
+		    .deadline = c->deadline };
 	}
 }
 
@@ -329,7 +326,9 @@ connector_run(const struct options *o, struct session *ss, size_t n,
 	sig_hold();
 	c.deadline = run_deadline(o, ss[0].start_ms, ss[0].max_deadline);
 	for (i = 0; i < n; i++) {
-		c.d[i].deadline = try_deadline(&c, ss[0].start_ms);
+		/* -w counts from the run's start, or under --wait the try's. */
+		c.d[i].deadline = o->wait ? c.deadline :
+		    dialing_try_deadline(&c, ss[0].start_ms);
 		ss[i].tries = 1;
 	}
 	source_start(&c.src, o);

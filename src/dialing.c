@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,56 +39,8 @@ take_addresses(struct session *s, const struct addrinfo *res)
 	s->nattempts = n;
 }
 
-/*
- * d ends with code, for good: connected (TD_OK), or failed.  A connection
- * still open goes to the driver's won_fn, if it gave one; else it is the
- * caller's.  What else d has running is closed by the caller.
- */
-void
-dialing_end(struct connector *c, struct dialing *d, int code, long long now)
-{
-	d->phase = PH_DONE;
-	d->s->code = code;
-	d->s->end_ms = now;
-	c->left--;
-	if (code == TD_OK) {
-		c->won++;
-		c->stop = c->o->any;
-	}
-	if (d->s->fd != -1 && c->won_fn != NULL)
-		c->won_fn(c->o, d->s);
-}
-
-/*
- * d's try ended with code (--invert turned round).  Under --wait a
- * failure is tried again after a pause, while time is left; else d ends.
- */
-void
-dialing_done(struct connector *c, struct dialing *d, int code, long long now)
-{
-	const struct options *o = c->o;
-	long long pause;
-
-	if (o->invert)
-		code = exitcode_invert(code);
-	if (code == TD_OK || !o->wait ||
-	    (c->deadline != NO_DEADLINE && now >= c->deadline)) {
-		dialing_end(c, d, code, now);
-		return;
-	}
-	d->s->code = code;
-	if (d->s->fd != -1 && c->won_fn != NULL)
-		c->won_fn(o, d->s);
-	pause = retry_pause(o->interval_ms, d->s->tries, o->backoff,
-	    arc4random_uniform(RETRY_JITTER_SPAN + 1));
-	d->phase = PH_PAUSED;
-	d->retry_ms = clock_earliest(now + pause, c->deadline);
-	d->deadline = c->deadline;
-	report_try_failed(o, d->s, d->retry_ms - now);
-}
-
 /* Whether d's host is an address: then it is d's one attempt, due now. */
-static bool
+bool
 dialing_literal(const struct connector *c, struct dialing *d, long long now)
 {
 	const struct target_spec *t = d->s->target;
@@ -112,17 +63,22 @@ dialing_start(struct connector *c, struct dialing *d, long long now)
 {
 	const struct target_spec *t = d->s->target;
 
-	if (dialing_literal(c, d, now) || c->lookups >= LOOKUPS_MAX)
-		return;
-	d->lk = resolve_start(t->host, t->port, c->o, false);
-	if (d->lk == NULL) {
-		d->s->resolve_rc = EAI_SYSTEM;
-		d->s->resolve_err = errno;
-		dialing_done(c, d, TD_RESOLVE, now);
-		return;
+	if (!dialing_literal(c, d, now)) {
+		if (c->lookups >= LOOKUPS_MAX)
+			return;
+		d->lk = resolve_start(t->host, t->port, c->o, false);
+		if (d->lk == NULL) {
+			d->s->resolve_rc = EAI_SYSTEM;
+			d->s->resolve_err = errno;
+			dialing_try_over(c, d, TD_RESOLVE, now);
+			return;
+		}
+		c->lookups++;
+		d->phase = PH_RESOLVING;
 	}
-	c->lookups++;
-	d->phase = PH_RESOLVING;
+	/* Under --wait a try's -w runs from its start, not its queueing. */
+	if (c->o->wait)
+		d->deadline = dialing_try_deadline(c, now);
 }
 
 /* d's lookup is done: its addresses, or its failure. */
@@ -138,7 +94,7 @@ dialing_resolved(struct connector *c, struct dialing *d, long long now)
 	d->lk = NULL;
 	c->lookups--;
 	if (s->resolve_rc != 0) {
-		dialing_done(c, d, TD_RESOLVE, now);
+		dialing_try_over(c, d, TD_RESOLVE, now);
 		return;
 	}
 	take_addresses(s, res);
@@ -161,9 +117,10 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 		c->lookups--;
 	}
 	/* A conversation cut short: its connection, not a winner's. */
-	if (d->phase == PH_CHECKING) {
+	if (d->phase == PH_CHECKING && d->s->fd != -1) {
 		close(d->s->fd);
 		d->s->fd = -1;
+		c->sockets--;
 	}
 	for (i = 0; i < d->s->nattempts; i++) {
 		a = &d->s->attempts[i];
@@ -194,35 +151,24 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	s->fd = a->fd;
 	s->peer_addr = a->addr;
 	a->fd = -1;
-	c->sockets--;
 	d->running--;
 	if (o->verbose > 0)
 		attempt_local(s);
 	report_attempt_end(o, s, a);
 	/* The losers: closed at once, with RST, no data sent. */
 	dialing_abandon(c, d, now);
-	if (o->invert)
-		dialing_done(c, d, TD_CHECK, now);
-	else if (o->send != NULL || o->expect != NULL) {
-		expect_start(&d->s->check);
+	if ((o->send != NULL || o->expect != NULL) && !o->invert) {
+		/* Its socket stays counted until the check ends. */
+		expect_start(&s->check);
 		d->phase = PH_CHECKING;
+		/* Not -w's: that bounds the connect phase only. */
 		d->deadline = clock_earliest(o->expect_timeout_ms == -1 ?
-		    NO_DEADLINE : now + o->expect_timeout_ms, c->deadline);
-	} else
-		dialing_done(c, d, TD_OK, now);
-}
-
-/* Poll says revents for d's conversation: a step of it, maybe its end. */
-void
-dialing_check(struct connector *c, struct dialing *d, short revents,
-    long long now)
-{
-	int code;
-
-	if ((code = expect_step(&d->s->check, c->o, d->s, revents)) != GO_ON) {
-		report_check(c->o, d->s);
-		dialing_done(c, d, code, now);
+		    NO_DEADLINE : now + o->expect_timeout_ms,
+		    o->wait ? c->deadline : s->max_deadline);
+		return;
 	}
+	c->sockets--;
+	dialing_try_over(c, d, o->invert ? TD_CHECK : TD_OK, now);
 }
 
 /*
@@ -247,7 +193,7 @@ dialing_failed(struct connector *c, struct dialing *d, struct attempt *a,
 	/* The next one need not wait: the previous attempt failed. */
 	d->next_ms = now;
 	if (d->running == 0 && d->next == d->s->nattempts)
-		dialing_done(c, d, code, now);
+		dialing_try_over(c, d, code, now);
 }
 
 /* Start d's next attempt if it is due; report what came of starting. */
@@ -295,54 +241,3 @@ dialing_due(struct connector *c, long long now)
 	}
 }
 
-/*
- * The connect phase's deadline passed with d still going: a lookup
- * times out (3), and so do the attempts running (5).  The status is then
- * that of the attempt that ended last; one that never had a socket (too
- * many targets at once) has its first attempt time out.
- */
-static void
-connect_time_out(struct connector *c, struct dialing *d, long long now)
-{
-	struct attempt *a;
-	size_t j;
-
-	if (d->phase == PH_QUEUED)
-		(void)dialing_literal(c, d, now);
-	if (d->phase != PH_CONNECTING) {
-		dialing_abandon(c, d, now);
-		d->s->resolve_rc = RESOLVE_TIMED_OUT;
-		dialing_done(c, d, TD_RESOLVE, now);
-		return;
-	}
-	for (j = 0; j < d->s->nattempts; j++) {
-		a = &d->s->attempts[j];
-		if (a->fd != -1)
-			dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
-	}
-	if (d->phase == PH_CONNECTING && d->next == 0 &&
-	    d->s->nattempts > 0) {
-		a = &d->s->attempts[d->next++];
-		a->started_ms = now;
-		a->step = STEP_CONNECT;
-		dialing_failed(c, d, a, TD_TIMEOUT, ETIMEDOUT, now);
-	}
-	if (d->phase == PH_CONNECTING)
-		dialing_done(c, d, d->last_code, now);
-}
-
-/*
- * d's phase passed its deadline: the connect phase's (-w), the
- * conversation's (--expect-timeout), or --wait's in a pause, which ends
- * d with the last try's status.
- */
-void
-dialing_time_out(struct connector *c, struct dialing *d, long long now)
-{
-	if (d->phase == PH_PAUSED)
-		dialing_end(c, d, d->s->code, now);
-	else if (d->phase == PH_CHECKING)
-		dialing_done(c, d, expect_timed_out(&d->s->check), now);
-	else if (d->phase != PH_DONE)
-		connect_time_out(c, d, now);
-}

@@ -26,7 +26,6 @@ static const struct {
 	{ OPT_INVERT, OPT_EXPECT, false },
 	{ OPT_INTERVAL, OPT_WAIT, true },
 	{ OPT_BACKOFF, OPT_WAIT, true },
-	{ OPT_EXPECT_TIMEOUT, OPT_EXPECT, true },
 };
 
 /*
@@ -115,6 +114,10 @@ optrules_imply(struct options *o, const bool given[OPT_END])
 	}
 	if (o->any && !o->probe)
 		return usage_error("--any requires -z");
+	/* It bounds the whole check: a send alone may stall too. */
+	if (given[OPT_EXPECT_TIMEOUT] && o->send == NULL && o->expect == NULL)
+		return usage_error("--expect-timeout requires --send or "
+		    "--expect");
 	return 0;
 }
 

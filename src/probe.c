@@ -24,6 +24,7 @@ probe_won(const struct options *o, struct session *s)
 {
 	s->how = END_CUT;
 	s->code = hangup_end(o, s, s->code);
+	s->fd = -1;
 	report_summary(o, s, s->code);
 }
 
@@ -62,12 +63,15 @@ probe_end(const struct options *o, struct session *ss, size_t n)
 static int
 probe_exec(const struct options *o, int stderr_fd)
 {
+	int code;
+
 	sig_restore();
 	stdio_speak(stderr_fd);
 	execvp(o->command[0], o->command);
+	code = errno == ENOENT ? CMD_NOT_FOUND : CMD_CANNOT_RUN;
 	if (!o->quiet)
 		report_run_failed(o->command[0]);
-	return errno == ENOENT ? CMD_NOT_FOUND : CMD_CANNOT_RUN;
+	return code;
 }
 
 /*

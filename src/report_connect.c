@@ -159,8 +159,10 @@ check_text(const struct options *o, const struct session *s,
 	char head[4 * CHECK_HEAD + 8], got[4 * CHECK_HEAD + 32];
 
 	addr_format(peer, sizeof(peer), s->peer_host, &s->peer_addr);
+	/* Sending is what failed, or what the time ran out on. */
 	snprintf(f->what, sizeof(f->what), "%s %s", o->invert ? "check" :
-	    k->fail == CHECK_SEND ? "send to" : "expect from", peer);
+	    k->fail == CHECK_SEND || k->sent < o->send_len ? "send to" :
+	    "expect from", peer);
 	want[0] = '\0';
 	if (o->expect != NULL)
 		(void)quote(want, o->expect, o->expect_len, o->expect_len);
@@ -176,13 +178,18 @@ check_text(const struct options *o, const struct session *s,
 	else if (k->fail == CHECK_CLOSED)
 		snprintf(f->why, sizeof(f->why), "connection closed before %s "
 		    "(%s)", want, got);
+	else if (k->fail == CHECK_TIMEOUT && k->sent < o->send_len)
+		snprintf(f->why, sizeof(f->why), "%zu of %zu bytes sent after "
+		    "%lld ms", k->sent, o->send_len,
+		    k->ended_ms - s->connected_ms);
 	else if (k->fail == CHECK_TIMEOUT)
 		snprintf(f->why, sizeof(f->why), "no %s after %lld ms (%s)",
-		    want, s->end_ms - s->connected_ms, got);
+		    want, k->ended_ms - s->connected_ms, got);
 	else
 		snprintf(f->why, sizeof(f->why), "no %s in the first %zu "
 		    "bytes", want, EXPECT_READ_MAX);
 }
+
 /*
  * What failed of s, and why: its lookup, its last attempt, its check.
  * Returns false when there is nothing to say (no attempt ended).

@@ -102,6 +102,28 @@ sig_hold(void)
 	holding = 1;
 }
 
+/*
+ * After a ppoll(2) that found work ready: Linux then puts the mask back
+ * without running the handler of a signal that came meanwhile, so a
+ * loop always busy (--interval 0, a peer that never pauses) would keep
+ * it pending for ever.  Let it in now, so that it counts.
+ */
+void
+sig_take_pending(void)
+{
+	sigset_t pending;
+	size_t i;
+
+	if (!holding || sigpending(&pending) == -1)
+		return;
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		if (sigismember(&pending, ending[i])) {
+			/* Returns once the handler has run. */
+			sigsuspend(&poll_mask);
+			return;
+		}
+}
+
 /* The signal mask to wait under: the ending signals let through. */
 const sigset_t *
 sig_pollmask(void)

@@ -186,6 +186,7 @@ struct check {
 	enum check_fail fail;
 	int err;
 	bool matched;
+	long long ended_ms;	/* when it passed or failed */
 };
 
 /* Addresses one target tries at most; the resolver's others are counted. */
@@ -309,7 +310,10 @@ struct dialing {
 	long long retry_ms;	/* PH_PAUSED: when the next try starts */
 };
 
-/* What one poll slot stands for: d's lookup (a NULL), or attempt a. */
+/*
+ * What one poll slot stands for: attempt a, or with a NULL d's lookup
+ * (PH_RESOLVING) or its check (PH_CHECKING).
+ */
 struct slot {
 	struct dialing *d;	/* NULL: the source's lookup */
 	struct attempt *a;
@@ -403,11 +407,7 @@ int		 deadline_poll_ms(const struct options *,
 int		 dial(const struct options *, struct session *);
 
 /* dialing.c */
-void		 dialing_end(struct connector *, struct dialing *, int,
-		    long long);
-void		 dialing_done(struct connector *, struct dialing *, int,
-		    long long);
-void		 dialing_check(struct connector *, struct dialing *, short,
+bool		 dialing_literal(const struct connector *, struct dialing *,
 		    long long);
 void		 dialing_start(struct connector *, struct dialing *, long long);
 void		 dialing_resolved(struct connector *, struct dialing *,
@@ -419,7 +419,18 @@ void		 dialing_won(struct connector *, struct dialing *,
 void		 dialing_failed(struct connector *, struct dialing *,
 		    struct attempt *, int, int, long long);
 void		 dialing_due(struct connector *, long long);
+
+/* dialing_time.c */
+void		 dialing_check(struct connector *, struct dialing *, short,
+		    long long);
 void		 dialing_time_out(struct connector *, struct dialing *,
+		    long long);
+
+/* tries.c */
+long long	 dialing_try_deadline(const struct connector *, long long);
+void		 dialing_end(struct connector *, struct dialing *, int,
+		    long long);
+void		 dialing_try_over(struct connector *, struct dialing *, int,
 		    long long);
 
 /* eyeballs.c */
@@ -528,6 +539,7 @@ void		 resolve_locale(const struct options *);
 void		 sig_init(void);
 const sigset_t	*sig_pollmask(void);
 void		 sig_hold(void);
+void		 sig_take_pending(void);
 int		 sig_first(void);
 int		 sig_count(void);
 void		 sig_restore(void);

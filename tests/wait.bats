@@ -20,6 +20,12 @@ tries_failed() {
 	grep -q "attempt $1 failed" "$ERR"
 }
 
+# gone PID: the process has ended (a zombie counts: it ran its course).
+gone() {
+	! kill -0 "$1" 2>/dev/null ||
+	    [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
 # ms_since T: the milliseconds since T.
 ms_since() {
 	echo $(($(now_ms) - $1))
@@ -66,6 +72,16 @@ bound_ok() {
 	[ "$(report accepts)" = 1 ]
 }
 
+@test "--wait 0 waits as long as it takes" {
+	local port
+	port=$(free_port)
+	bg_tcpdial -v -z --wait 0 "127.0.0.1:$port"
+	wait_for "two tries" tries_failed 2
+	start_peer -p "$port" -t 10 accept sink
+	wait_status "$BG_PID"
+	[ "$status" = 0 ]
+}
+
 @test "--wait 1 on a refused port: exit 4 at 1 s, one line giving up" {
 	local port
 	port=$(free_port)
@@ -73,8 +89,9 @@ bound_ok() {
 	run -4 --separate-stderr "$TCPDIAL" -z --wait 1 "127.0.0.1:$port"
 	elapsed_ok "$t0" 1000 1500
 	deadline_ok "$(gave_up_ms "$stderr")" 1000
-	# Tries at 0, 250, 500 and 750 ms: four.
-	[[ $stderr =~ ^tcpdial:\ 127\.0\.0\.1\ port\ $port:\ gave\ up\ after\ 1\.[0-9]{3}\ s\ \(4\ attempts\):\ Connection\ refused$ ]]
+	# Tries at 0, 250, 500 and 750 ms: four (three on a slow machine,
+	# where each wake-up comes late).
+	[[ $stderr =~ ^tcpdial:\ 127\.0\.0\.1\ port\ $port:\ gave\ up\ after\ 1\.[0-9]{3}\ s\ \([34]\ attempts\):\ Connection\ refused$ ]]
 }
 
 @test "--wait without -z: the session starts once the port answers" {
@@ -202,6 +219,27 @@ bound_ok() {
 	deadline_ok "$(gave_up_ms "$stderr")" 1000
 }
 
+@test "--expect-timeout, not -w, bounds the reply (-w is the connect phase's)" {
+	start_peer -t 10 accept sleep 1500 say PONG await
+	run -0 --separate-stderr "$TCPDIAL" -w 1 --expect-timeout 5 --expect PONG \
+	    "127.0.0.1:$PORT"
+	[ -z "$stderr" ]
+}
+
+@test "--send alone: every byte sent, exit 0" {
+	start_peer -t 10 accept sink
+	run -0 --separate-stderr "$TCPDIAL" --send 'hello\x00\n' "127.0.0.1:$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received_sha256)" = "$(printf 'hello\0\n' | sha)" ]
+}
+
+@test "--expect: a reset before the answer is exit 12, the reason said" {
+	start_peer -t 10 accept read 1 rst
+	run -12 --separate-stderr "$TCPDIAL" --send x --expect y "127.0.0.1:$PORT"
+	[ "$stderr" = "tcpdial: expect from 127.0.0.1 port $PORT: Connection reset by peer" ]
+}
+
 @test "--expect: a match split across two reads, and one past 64 KiB" {
 	start_peer -t 10 accept send 70000 await
 	# The stream's bytes 69990..69999, past the 64 KiB read: never seen.
@@ -238,6 +276,15 @@ bound_ok() {
 	wait_status "$BG_PID"
 	[ "$status" = 0 ]
 	bound_ok "$(ms_since "$t1")" 250
+}
+
+@test "--invert --close abort, given up in a pause: one close, one line" {
+	start_peer -t 10 acceptloop 1000
+	run -12 --separate-stderr "$TCPDIAL" --invert --close abort --wait 1 \
+	    --interval 5s "127.0.0.1:$PORT"
+	# A second close of the same descriptor said "set SO_LINGER ...".
+	[ "${#stderr_lines[@]}" = 1 ]
+	[[ $stderr == *"(1 attempt): still accepting connections" ]]
 }
 
 @test "--invert --wait 1 on a listener that stays: exit 12 at 1 s" {
@@ -280,6 +327,29 @@ bound_ok() {
 	bound_ok "$(ms_since "$t0")" 100
 }
 
+@test "SIGTERM while tries follow each other at once (--interval 0)" {
+	local port
+	port=$(free_port)
+	bg_tcpdial -v -z --wait 0 --interval 0 "127.0.0.1:$port"
+	# Past sig_hold(): the signal only counts from the first try on.
+	wait_for "two tries" tries_failed 2
+	t0=$(now_ms)
+	kill -TERM "$BG_PID"
+	# Always something ready to poll: a signal left pending never ends it.
+	wait_for "tcpdial to end" gone "$BG_PID" ||
+	    { kill -KILL "$BG_PID"; false; }
+	wait_status "$BG_PID"
+	[ "$status" = 143 ]
+	bound_ok "$(ms_since "$t0")" 100
+}
+
+@test "-- COMMAND that cannot be run after waiting: 126" {
+	start_peer -t 10 accept sink
+	run -126 --separate-stderr "$TCPDIAL" --wait 5 "127.0.0.1:$PORT" -- \
+	    "$BATS_TEST_TMPDIR"
+	[[ $stderr == "tcpdial: run $BATS_TEST_TMPDIR: Permission denied" ]]
+}
+
 @test "--quiet: no line on any failure, the status unchanged" {
 	local port
 	port=$(free_port)
@@ -311,7 +381,8 @@ bound_ok() {
 @test "usage errors of the waiting options, before any packet" {
 	bad "--interval requires --wait" --interval 1 -z 127.0.0.1:PORT
 	bad "--backoff requires --wait" --backoff -z 127.0.0.1:PORT
-	bad "--expect-timeout requires --expect" --expect-timeout 1 -z 127.0.0.1:PORT
+	bad "--expect-timeout requires --send or --expect" --expect-timeout 1 \
+	    -z 127.0.0.1:PORT
 	bad "--invert and --send cannot be used together" --invert --send x 127.0.0.1:PORT
 	bad "--quiet and -v cannot be used together" --quiet -v 127.0.0.1:PORT
 	bad "--send and -i cannot be used together" --send x -i 1 127.0.0.1:PORT
