@@ -142,9 +142,10 @@ get_string(const char *name, const char *arg, size_t max, char **out,
 	const char *errstr = NULL;
 
 	free(*out);
-	if ((*out = malloc(strlen(arg) + 1)) == NULL)
+	/* Decoded in place: an escape only shrinks. */
+	if ((*out = strdup(arg)) == NULL)
 		return usage_error("%s: out of memory", name);
-	if (parse_escapes(arg, *out, len, &errstr) == -1)
+	if (parse_escapes(*out, *out, len, &errstr) == -1)
 		return usage_error("%s: %s: '%s'", name, errstr, arg);
 	if (*len > max)
 		return usage_error("%s: longer than %zu bytes: '%.20s...'",

@@ -176,13 +176,14 @@ hex_value(int c)
 	if (isdigit(c))
 		return c - '0';
 	if (isxdigit(c))
-		return tolower(c) - 'a' + 10;
+		return (c | 0x20) - 'a' + 10;
 	return -1;
 }
 
 /*
  * Decode STRING's C escapes (\r \n \t \0 \\ \xHH, one or two hex digits)
- * into out, which has room for strlen(s) bytes: an escape only shrinks.
+ * into out, which has room for strlen(s) bytes: an escape only shrinks,
+ * so out may be s itself.
  * Binary-safe: *len is the decoded length, and out holds NULs as bytes.
  * Returns 0, or -1 with *errstr set for an empty string, an unknown
  * escape, or a lone backslash at the end.

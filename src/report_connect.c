@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LIBBSD_OPENBSD_VIS
-#include <vis.h>
-
 #include "tcpdial.h"
 
 /* Milliseconds from the run's start to when (-1: never). */
@@ -140,11 +137,31 @@ resolve_text(const char *kind, const char *host, int rc, int err,
 static const char *
 quote(char out[4 * CHECK_HEAD + 8], const char *p, size_t n, size_t total)
 {
+	const unsigned char *u = (const unsigned char *)p;
+	const char *e;
+	size_t i, k = 0;
+
 	if (n > CHECK_HEAD)
 		n = CHECK_HEAD;
-	out[0] = '"';
-	(void)strvisx(out + 1, p, n, VIS_CSTYLE | VIS_OCTAL | VIS_TAB |
-	    VIS_NL | VIS_DQ);
+	out[k++] = '"';
+	/*
+	 * As vis(3)'s C style, by hand: libbsd's strvisx brings 15 libc
+	 * symbols for multibyte text, which every probe binds at start-up.
+	 */
+	for (i = 0; i < n; i++) {
+		if ((e = strchr("\"\\\r\n\t", u[i])) != NULL && u[i] != 0) {
+			out[k++] = '\\';
+			out[k++] = "\"\\rnt"[e - "\"\\\r\n\t"];
+		} else if (u[i] >= 0x20 && u[i] < 0x7f)
+			out[k++] = (char)u[i];
+		else {
+			out[k++] = '\\';
+			out[k++] = (char)('0' + (u[i] >> 6));
+			out[k++] = (char)('0' + (u[i] >> 3 & 7));
+			out[k++] = (char)('0' + (u[i] & 7));
+		}
+	}
+	out[k] = '\0';
 	strlcat(out, total > n ? "\"..." : "\"", 4 * CHECK_HEAD + 8);
 	return out;
 }

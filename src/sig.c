@@ -27,6 +27,7 @@ static volatile sig_atomic_t first_signo, last_signo;
 static volatile sig_atomic_t signal_count;
 static volatile long long last_ms;
 static sigset_t poll_mask;
+static sigset_t held;			/* the ending signals */
 static sigset_t start_mask;		/* as we were started */
 /* Each signal's disposition as we were started, for an exec. */
 static struct sigaction start_pipe, start_xfsz, start_ending[3];
@@ -96,6 +97,7 @@ sig_hold(void)
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigaddset(&block, ending[i]);
 	sigprocmask(SIG_BLOCK, &block, &poll_mask);
+	held = block;
 	start_mask = poll_mask;
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigdelset(&poll_mask, ending[i]);
@@ -111,17 +113,12 @@ sig_hold(void)
 void
 sig_take_pending(void)
 {
-	sigset_t pending;
-	size_t i;
+	static const struct timespec zero = { 0, 0 };
+	int signo;
 
-	if (!holding || sigpending(&pending) == -1)
-		return;
-	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
-		if (sigismember(&pending, ending[i])) {
-			/* Returns once the handler has run. */
-			sigsuspend(&poll_mask);
-			return;
-		}
+	/* Taken from the queue, it is counted as the handler would. */
+	while (holding && (signo = sigtimedwait(&held, NULL, &zero)) > 0)
+		on_signal(signo);
 }
 
 /* The signal mask to wait under: the ending signals let through. */

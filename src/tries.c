@@ -3,7 +3,7 @@
  * pause before the next try, while time is left.  The engines of the
  * connect phase (dialing.c, dialing_time.c) end tries here only.
  */
-#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tcpdial.h"
@@ -15,6 +15,21 @@ dialing_try_deadline(const struct connector *c, long long now)
 	long long w = c->o->connect_timeout_ms;
 
 	return clock_earliest(w == -1 ? NO_DEADLINE : now + w, c->deadline);
+}
+
+/*
+ * A draw for --backoff's jitter, in [0, RETRY_JITTER_SPAN]: the clock's
+ * nanoseconds, which differ from one client to the next, all that
+ * jitter needs.  Not arc4random(3): libbsd's, linked statically, brings
+ * some 20 libc symbols that every probe would bind at start-up.
+ */
+static unsigned
+jitter_draw(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned)(ts.tv_nsec / 1000) % (RETRY_JITTER_SPAN + 1);
 }
 
 /* d's check, if it had one going, is over: its socket counts no more. */
@@ -69,7 +84,7 @@ dialing_try_over(struct connector *c, struct dialing *d, int code,
 	if (d->s->fd != -1 && c->won_fn != NULL)
 		c->won_fn(o, d->s);
 	pause = retry_pause(o->interval_ms, d->s->tries, o->backoff,
-	    arc4random_uniform(RETRY_JITTER_SPAN + 1));
+	    jitter_draw());
 	d->phase = PH_PAUSED;
 	d->retry_ms = clock_earliest(now + pause, c->deadline);
 	d->deadline = c->deadline;
