@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "connector.h"
 
 /* Set up s for target t of a run that started at start_ms. */
 void

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "connector.h"
 
 /* The addresses a lookup gave, as attempts in Happy Eyeballs order. */
 static void

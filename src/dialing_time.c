@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "tcpdial.h"
+#include "connector.h"
 
 /* Poll says revents for d's conversation: a step of it, maybe its end. */
 void

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "connector.h"
 
 /* A try starting now: -w from now, within the run's deadline. */
 long long
