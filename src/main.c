@@ -4,6 +4,7 @@
  * probe every target at once instead.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "tcpdial.h"
 
@@ -25,8 +26,16 @@ main(int argc, char *argv[])
 	if (o.quiet)
 		stderr_fd = stdio_quiet();
 	sig_init();
-	if (o.probe)
-		return probe_run(&o, stderr_fd);
+	if (o.probe) {
+		code = probe_run(&o, stderr_fd);
+		/* Kept for a command to run; there was none, or it failed. */
+		if (stderr_fd != -1)
+			close(stderr_fd);
+		return code;
+	}
+	/* A session runs no command: no stderr to give back. */
+	if (stderr_fd != -1)
+		close(stderr_fd);
 
 	code = dial(&o, &s);
 	if (code != TD_OK)
