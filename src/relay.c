@@ -283,8 +283,6 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 	set_slots(s, r, pfd);
 	n = ppoll(pfd, SLOT_COUNT, clock_timespec(deadline_poll_ms(o, s, r),
 	    &ts), sig_pollmask());
-	if (n > 0)
-		sig_take_pending();
 	if (n == -1 && errno != EINTR) {
 		report_local(LOCAL_POLL);
 		s->how = END_CUT;

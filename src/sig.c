@@ -107,8 +107,9 @@ sig_hold(void)
 /*
  * After a ppoll(2) that found work ready: Linux then puts the mask back
  * without running the handler of a signal that came meanwhile, so a
- * loop always busy (--interval 0, a peer that never pauses) would keep
- * it pending for ever.  Let it in now, so that it counts.
+ * loop always busy (--interval 0: a refused connect ready every turn)
+ * would keep it pending for ever.  Let it in now, so that it counts.
+ * The connector's loop only: the relay sleeps between its moves.
  */
 void
 sig_take_pending(void)

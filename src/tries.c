@@ -41,6 +41,14 @@ check_over(struct connector *c, struct dialing *d)
 		c->sockets--;
 }
 
+/* A connection still open goes to the driver's won_fn, if it gave one. */
+static void
+hand_over(struct connector *c, struct dialing *d)
+{
+	if (d->s->fd != -1 && c->won_fn != NULL)
+		c->won_fn(c->o, d->s);
+}
+
 /*
  * d ends with code, for good: connected (TD_OK), or failed.  A connection
  * still open goes to the driver's won_fn, if it gave one; else it is the
@@ -58,8 +66,7 @@ dialing_end(struct connector *c, struct dialing *d, int code, long long now)
 		c->won++;
 		c->stop = c->o->any;
 	}
-	if (d->s->fd != -1 && c->won_fn != NULL)
-		c->won_fn(c->o, d->s);
+	hand_over(c, d);
 }
 
 /*
@@ -82,8 +89,7 @@ dialing_try_over(struct connector *c, struct dialing *d, int code,
 		return;
 	}
 	d->s->code = code;
-	if (d->s->fd != -1 && c->won_fn != NULL)
-		c->won_fn(o, d->s);
+	hand_over(c, d);
 	pause = retry_pause(o->interval_ms, d->s->tries, o->backoff,
 	    jitter_draw());
 	d->phase = PH_PAUSED;

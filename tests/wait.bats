@@ -190,7 +190,7 @@ bound_ok() {
 }
 
 @test "--expect: a silent peer is exit 12 at --expect-timeout" {
-	start_peer -t 10 accept await sleep 5000
+	start_peer -t 10 accept sink
 	t0=$(now_ms)
 	run -12 --separate-stderr "$TCPDIAL" --send x --expect y \
 	    --expect-timeout 500ms "127.0.0.1:$PORT"
@@ -210,7 +210,7 @@ bound_ok() {
 }
 
 @test "--expect under --wait: the deadline cuts a silent reply, exit 12" {
-	start_peer -t 10 accept await sleep 5000
+	start_peer -t 10 accept sink
 	t0=$(now_ms)
 	run -12 --separate-stderr "$TCPDIAL" --wait 1 --expect y \
 	    --expect-timeout 0 "127.0.0.1:$PORT"
