@@ -202,14 +202,14 @@ attempt_close(struct attempt *a, bool abandoned)
 	a->fd = -1;
 }
 
-/* Our end of s's connection, for -v: s->local. */
+/* Our end of s's connection, for -v and --json: s->local_addr, s->local. */
 void
 attempt_local(struct session *s)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	socklen_t len = sizeof(s->local_addr);
 
-	memset(&ss, 0, sizeof(ss));
-	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
-		addr_format(s->local, sizeof(s->local), NULL, &ss);
+	if (getsockname(s->fd, (struct sockaddr *)&s->local_addr, &len) == 0)
+		addr_format(s->local, sizeof(s->local), NULL, &s->local_addr);
+	else
+		s->local_addr.ss_family = AF_UNSPEC;
 }

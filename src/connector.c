@@ -135,7 +135,7 @@ source_failed(struct connector *c, long long now)
 {
 	size_t i;
 
-	report_source_failed(c->o, &c->src);
+	report_source_failed(c->o, &c->src, c->d[0].s, c->n);
 	for (i = 0; i < c->n; i++)
 		if (c->d[i].phase != PH_DONE) {
 			dialing_abandon(c, &c->d[i], now);
@@ -161,7 +161,7 @@ turn(struct connector *c)
 	if (sig_count() > 0)
 		return TD_SIGNAL_BASE + sig_first();
 	if (n == -1 && errno != EINTR) {
-		report_local(LOCAL_POLL);
+		report_local(c->d[0].s, LOCAL_POLL);
 		return TD_FAILURE;
 	}
 	if (n > 0)
@@ -214,7 +214,7 @@ connector_init(struct connector *c, const struct options *o,
 	c->slot = want <= SLOTS_LOCAL ? c->local_slot :
 	    calloc(want, sizeof(*c->slot));
 	if (c->d == NULL || c->pfd == NULL || c->slot == NULL) {
-		report_local(LOCAL_MEMORY);
+		report_local(ss, LOCAL_MEMORY);
 		return false;
 	}
 	for (i = 0; i < n; i++)

@@ -119,6 +119,8 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 	}
 	/* A conversation cut short: its connection, not a winner's. */
 	if (d->phase == PH_CHECKING && d->s->fd != -1) {
+		if (c->o->json != NULL)
+			tcpinfo_take(d->s->fd, &d->s->tcpi);
 		close(d->s->fd);
 		d->s->fd = -1;
 		c->sockets--;
@@ -153,7 +155,7 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	s->peer_addr = a->addr;
 	a->fd = -1;
 	d->running--;
-	if (o->verbose > 0)
+	if (o->verbose > 0 || o->json != NULL)
 		attempt_local(s);
 	report_attempt_end(o, s, a);
 	/* The losers: closed at once, with RST, no data sent. */

@@ -9,8 +9,9 @@
 static const struct {
 	int code;
 	const char *meaning;
+	const char *name;
 } table[] = {
-#define X(sym, num, text) { sym, text },
+#define X(sym, num, text, name) { sym, text, name },
 	TD_EXIT_CODES
 #undef X
 };
@@ -26,6 +27,25 @@ exitcode_meaning(int code)
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].code == code)
 			return table[i].meaning;
+	return "unknown";
+}
+
+/*
+ * The short stable name of code, for the --json report: "refused", or
+ * "signal" for 128+n, "command" for a command that could not be run.
+ */
+const char *
+exitcode_name(int code)
+{
+	size_t i;
+
+	if (code > TD_SIGNAL_BASE)
+		return "signal";
+	if (code == TD_CMD_CANNOT_RUN || code == TD_CMD_NOT_FOUND)
+		return "command";
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].code == code)
+			return table[i].name;
 	return "unknown";
 }
 

@@ -21,6 +21,7 @@ void
 expect_start(struct check *k)
 {
 	memset(k, 0, sizeof(*k));
+	k->ended_ms = -1;
 }
 
 /* The poll events the check waits for. */

@@ -146,6 +146,15 @@ wait_disconnect(const struct options *o, struct session *s)
 	return state;
 }
 
+/* Close the socket; for --json, its TCP_INFO is read first. */
+static void
+close_socket(const struct options *o, struct session *s)
+{
+	if (o->json != NULL)
+		tcpinfo_take(s->fd, &s->tcpi);
+	close(s->fd);
+}
+
 /*
  * RST: SO_LINGER {1, 0} makes close() discard unsent data and reset.
  * Returns code, or TD_FAILURE when SO_LINGER could not be set and
@@ -161,11 +170,11 @@ close_abort(const struct options *o, struct session *s, int code)
 		report_no_rst(s);
 		/* A plain close: unread data would make it an RST after all. */
 		drain_queue(s->fd);
-		close(s->fd);
+		close_socket(o, s);
 		s->how = END_CUT;
 		return code == TD_OK ? TD_FAILURE : code;
 	}
-	close(s->fd);
+	close_socket(o, s);
 	s->how = END_ABORT;
 	report_note(o, s, NOTE_RST_SENT, 0);
 	return code;
@@ -178,7 +187,7 @@ close_graceful(const struct options *o, struct session *s)
 	if (s->fin_sent_ms == -1)
 		hangup_fin(o, s);
 	drain_queue(s->fd);
-	close(s->fd);
+	close_socket(o, s);
 }
 
 /* Close now, as --close says.  Returns code, as close_abort(). */
@@ -193,14 +202,14 @@ hangup_close(const struct options *o, struct session *s, int code)
 
 /* The connection failed instead of disconnecting: reset (8) or lost (13). */
 static int
-disconnect_failed(struct session *s, int code)
+disconnect_failed(const struct options *o, struct session *s, int code)
 {
 	int failed = exitcode_session(errno) == TD_LOST ? TD_LOST : TD_RESET;
 
 	/* Not a disconnect: what we sent last may never have come. */
 	s->how = failed == TD_LOST ? END_LOST : END_PEER_RESET;
 	report_broken(s, "disconnect from");
-	close(s->fd);
+	close_socket(o, s);
 	return code > TD_SIGNAL_BASE ? code : failed;
 }
 
@@ -220,7 +229,7 @@ finish_graceful(const struct options *o, struct session *s, int code)
 	else
 		state = wait_disconnect(o, s);
 	if (state == -1)
-		return disconnect_failed(s, code);
+		return disconnect_failed(o, s, code);
 	s->disconnect_done = state == 1;
 	if (s->disconnect_done) {
 		report_note(o, s, NOTE_DISCONNECTED,
@@ -255,7 +264,7 @@ hangup_end(const struct options *o, struct session *s, int code)
 	switch (s->how) {
 	case END_PEER_RESET:
 	case END_LOST:
-		close(s->fd);
+		close_socket(o, s);
 		break;
 	case END_ABORT:
 		code = close_abort(o, s, code);

@@ -21,7 +21,7 @@ main(int argc, char *argv[])
 
 	setprogname("tcpdial");
 	if ((code = options_parse(argc, argv, &o)) != GO_ON)
-		return code;
+		return code == TD_USAGE ? report_json(&o, NULL, 0, code) : code;
 	stdio_init(!o.probe);
 	if (o.quiet)
 		stderr_fd = stdio_quiet();
@@ -39,9 +39,9 @@ main(int argc, char *argv[])
 
 	code = dial(&o, &s);
 	if (code != TD_OK)
-		return code;
+		return report_json(&o, &s, 1, code);
 	code = relay_run(&o, &s);
 	code = hangup_end(&o, &s, code);
 	report_summary(&o, &s, code);
-	return code;
+	return report_json(&o, &s, 1, code);
 }

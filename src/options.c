@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <err.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static const struct option longopts[] = {
 	{ "idle-timeout",	required_argument,	NULL,	'i' },
 	{ "interval",		required_argument,	NULL,	OPT_INTERVAL },
 	{ "invert",		no_argument,		NULL,	OPT_INVERT },
+	{ "json",		required_argument,	NULL,	OPT_JSON },
 	{ "max-time",		required_argument,	NULL,	'm' },
 	{ "no-half-close",	no_argument,		NULL,	OPT_NO_HALF },
 	{ "numeric",		no_argument,		NULL,	'n' },
@@ -54,23 +56,23 @@ static const char shortopts[] = ":46Chi:m:Nnp:q:s:Vvw:z";
  * with optopt set to that option's val, not a letter the user typed.
  */
 static int
-reject_option(char **argv)
+reject_option(struct options *o, char **argv)
 {
 	const char *arg = argv[optind - 1];
 	size_t n, i;
 
 	if (optopt == 0)
-		return usage_error("unknown option: %s", arg);
+		return usage_error(o, "unknown option: %s", arg);
 	if (strncmp(arg, "--", 2) == 0 && arg[2 + (n = strcspn(arg + 2,
 	    "="))] == '=')
 		for (i = 0; longopts[i].name != NULL; i++)
 			if (longopts[i].val == optopt &&
 			    strncmp(longopts[i].name, arg + 2, n) == 0)
-				return usage_error(
+				return usage_error(o, 
 				    "option takes no argument: %s", arg);
 	if (isprint(optopt))
-		return usage_error("unknown option: -%c", optopt);
-	return usage_error("unknown option: -\\x%02x", optopt & 0xff);
+		return usage_error(o, "unknown option: -%c", optopt);
+	return usage_error(o, "unknown option: -\\x%02x", optopt & 0xff);
 }
 
 /*
@@ -94,38 +96,54 @@ opt_name(int ch, int longindex)
 }
 
 /*
+ * Say a usage error, and keep it in o->usage for the --json report.
+ * Returns -1.
+ */
+int
+options_usage(struct options *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(o->usage, sizeof(o->usage), fmt, ap);
+	va_end(ap);
+	warnx("%s", o->usage);
+	return -1;
+}
+
+/*
  * A DURATION into *ms; for a limit, 0 means none and is stored as -1.
  * Returns 0, or -1 after the usage error.
  */
 static int
-get_duration(const char *name, const char *arg, bool limit, long long *ms)
+get_duration(struct options *o, const char *name, const char *arg, bool limit, long long *ms)
 {
 	const char *errstr = NULL;
 
 	if (parse_duration(arg, ms, &errstr) == -1)
-		return usage_error("%s: %s: '%s'", name, errstr, arg);
+		return usage_error(o, "%s: %s: '%s'", name, errstr, arg);
 	if (limit && *ms == 0)
 		*ms = -1;
 	return 0;
 }
 
 static int
-get_port(const char *name, const char *arg, char *out)
+get_port(struct options *o, const char *name, const char *arg, char *out)
 {
 	const char *errstr = NULL;
 	int port;
 
 	if ((port = parse_port(arg, &errstr)) == -1)
-		return usage_error("%s: %s: '%s'", name, errstr, arg);
+		return usage_error(o, "%s: %s: '%s'", name, errstr, arg);
 	port_string(port, out);
 	return 0;
 }
 
 static int
-get_close_mode(const char *name, const char *arg, enum close_mode *mode)
+get_close_mode(struct options *o, const char *name, const char *arg, enum close_mode *mode)
 {
 	if (strcmp(arg, "graceful") != 0 && strcmp(arg, "abort") != 0)
-		return usage_error("%s: invalid mode: '%s' (graceful or abort)",
+		return usage_error(o, "%s: invalid mode: '%s' (graceful or abort)",
 		    name, arg);
 	*mode = arg[0] == 'a' ? CLOSE_ABORT : CLOSE_GRACEFUL;
 	return 0;
@@ -136,7 +154,7 @@ get_close_mode(const char *name, const char *arg, enum close_mode *mode)
  * own (options_free() frees it).  Returns 0, or -1 after the usage error.
  */
 static int
-get_string(const char *name, const char *arg, size_t max, char **out,
+get_string(struct options *o, const char *name, const char *arg, size_t max, char **out,
     size_t *len)
 {
 	const char *errstr = NULL;
@@ -144,11 +162,11 @@ get_string(const char *name, const char *arg, size_t max, char **out,
 	free(*out);
 	/* Decoded in place: an escape only shrinks. */
 	if ((*out = strdup(arg)) == NULL)
-		return usage_error("%s: out of memory", name);
+		return usage_error(o, "%s: out of memory", name);
 	if (parse_escapes(*out, *out, len, &errstr) == -1)
-		return usage_error("%s: %s: '%s'", name, errstr, arg);
+		return usage_error(o, "%s: %s: '%s'", name, errstr, arg);
 	if (*len > max)
-		return usage_error("%s: longer than %zu bytes: '%.20s...'",
+		return usage_error(o, "%s: longer than %zu bytes: '%.20s...'",
 		    name, max, arg);
 	return 0;
 }
@@ -161,17 +179,17 @@ set_wait_option(struct options *o, int ch, const char *name)
 	case OPT_WAIT:
 		/* A limit: 0 waits for ever. */
 		o->wait = true;
-		return get_duration(name, optarg, true, &o->wait_ms);
+		return get_duration(o, name, optarg, true, &o->wait_ms);
 	case OPT_INTERVAL:
-		return get_duration(name, optarg, false, &o->interval_ms);
+		return get_duration(o, name, optarg, false, &o->interval_ms);
 	case OPT_SEND:
-		return get_string(name, optarg, SIZE_MAX, &o->send,
+		return get_string(o, name, optarg, SIZE_MAX, &o->send,
 		    &o->send_len);
 	case OPT_EXPECT:
-		return get_string(name, optarg, EXPECT_MAX, &o->expect,
+		return get_string(o, name, optarg, EXPECT_MAX, &o->expect,
 		    &o->expect_len);
 	case OPT_EXPECT_TIMEOUT:
-		return get_duration(name, optarg, true, &o->expect_timeout_ms);
+		return get_duration(o, name, optarg, true, &o->expect_timeout_ms);
 	}
 	return 0;
 }
@@ -187,26 +205,26 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 	switch (ch) {
 	case OPT_DELAY:
 		/* Not a limit: 0 starts every address at once. */
-		return get_duration(name, optarg, false, &o->attempt_delay_ms);
+		return get_duration(o, name, optarg, false, &o->attempt_delay_ms);
 	case ':':
-		return usage_error("option requires an argument: %s",
+		return usage_error(o, "option requires an argument: %s",
 		    argv[optind - 1]);
 	case '?':
-		return reject_option(argv);
+		return reject_option(o, argv);
 	case 'i':
 		/* 0 is no limit: an idle timer of 0 would let no byte by. */
-		return get_duration(name, optarg, true, &o->idle_ms);
+		return get_duration(o, name, optarg, true, &o->idle_ms);
 	case 'm':
-		return get_duration(name, optarg, true, &o->max_time_ms);
+		return get_duration(o, name, optarg, true, &o->max_time_ms);
 	case 'N':
 	case OPT_NO_HALF:
 		/* The last one given wins. */
 		o->half_close = ch == 'N';
 		return 0;
 	case 'p':
-		return get_port(name, optarg, o->source_port);
+		return get_port(o, name, optarg, o->source_port);
 	case 'q':
-		return get_duration(name, optarg, false,
+		return get_duration(o, name, optarg, false,
 		    &o->disconnect_wait_ms);
 	case 's':
 		o->source = optarg;
@@ -216,12 +234,17 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 		return 0;
 	case 'w':
 		/* 0 is no deadline, as for libcurl's CURLOPT_CONNECTTIMEOUT. */
-		return get_duration(name, optarg, true,
+		return get_duration(o, name, optarg, true,
 		    &o->connect_timeout_ms);
 	case OPT_CLOSE:
-		return get_close_mode(name, optarg, &o->close_mode);
+		return get_close_mode(o, name, optarg, &o->close_mode);
 	case OPT_SETTLE:
-		return get_duration(name, optarg, true, &o->settle_ms);
+		return get_duration(o, name, optarg, true, &o->settle_ms);
+	case OPT_JSON:
+		if (optarg[0] == '\0')
+			return usage_error(o, "%s: empty file name", name);
+		o->json = optarg;
+		return 0;
 	}
 	return set_wait_option(o, ch, name);
 }
@@ -270,13 +293,13 @@ options_parse(int argc, char **argv, struct options *o)
 			return TD_USAGE;
 		given[ch] = true;
 	}
-	if (optrules_check(given) == -1)
+	if (optrules_check(o, given) == -1)
 		return TD_USAGE;
 	optrules_flags(o, given);
 	code = target_parse(nopt - optind, argv + optind, tail, o, msg,
 	    sizeof(msg));
 	if (code != TD_OK) {
-		warnx("%s", msg);
+		(void)usage_error(o, "%s", msg);
 		return code;
 	}
 	return optrules_imply(o, given) == -1 ? TD_USAGE : GO_ON;

@@ -19,6 +19,7 @@ enum {
 	OPT_EXPECT_TIMEOUT,
 	OPT_INTERVAL,
 	OPT_INVERT,
+	OPT_JSON,
 	OPT_NO_HALF,
 	OPT_QUIET,
 	OPT_SEND,
@@ -27,16 +28,21 @@ enum {
 	OPT_END,
 };
 
-/* Print one line naming what was wrong; -1, for the caller to return. */
-#define usage_error(...) (warnx(__VA_ARGS__), -1)
+/*
+ * Print one line naming what was wrong, kept in o->usage for the --json
+ * report; -1, for the caller to return.
+ */
+#define usage_error(o, ...) options_usage((o), __VA_ARGS__)
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* options.c */
 const char	*opt_name(int, int);
+int		 options_usage(struct options *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 /* optrules.c */
-int		 optrules_check(const bool [OPT_END]);
+int		 optrules_check(struct options *, const bool [OPT_END]);
 void		 optrules_flags(struct options *, const bool [OPT_END]);
 int		 optrules_imply(struct options *, const bool [OPT_END]);
 

@@ -37,12 +37,12 @@ static const int session_opts[] = { 'C', 'i', 'q', OPT_NO_HALF, OPT_SETTLE };
 
 /* "a and b cannot be used together", or "a requires b".  Returns -1. */
 static int
-broken_rule(int a, int b, bool requires)
+broken_rule(struct options *o, int a, int b, bool requires)
 {
 	char name[32];
 
 	strlcpy(name, opt_name(a, -1), sizeof(name));
-	return usage_error(requires ? "%s requires %s" :
+	return usage_error(o, requires ? "%s requires %s" :
 	    "%s and %s cannot be used together", name, opt_name(b, -1));
 }
 
@@ -51,20 +51,20 @@ broken_rule(int a, int b, bool requires)
  * error.
  */
 int
-optrules_check(const bool given[OPT_END])
+optrules_check(struct options *o, const bool given[OPT_END])
 {
 	size_t i, j;
 
 	for (i = 0; i < NELEM(probe_opts); i++)
 		for (j = 0; j < NELEM(session_opts); j++)
 			if (given[probe_opts[i]] && given[session_opts[j]])
-				return broken_rule(probe_opts[i],
+				return broken_rule(o, probe_opts[i],
 				    session_opts[j], false);
 	for (i = 0; i < NELEM(rules); i++)
 		/* Broken when a was given and b's presence is not as wanted. */
 		if (given[rules[i].a] &&
 		    given[rules[i].b] != rules[i].requires)
-			return broken_rule(rules[i].a, rules[i].b,
+			return broken_rule(o, rules[i].a, rules[i].b,
 			    rules[i].requires);
 	return 0;
 }
@@ -95,8 +95,8 @@ optrules_flags(struct options *o, const bool given[OPT_END])
 
 /*
  * --wait with several targets, or a command to run, probes them (SPEC
- * 8): no session option then.  --any needs a probe.  Returns 0, or -1
- * after the usage error.
+ * 8): no session option then.  --any and "--json -" need a probe.
+ * Returns 0, or -1 after the usage error.
  */
 int
 optrules_imply(struct options *o, const bool given[OPT_END])
@@ -106,17 +106,23 @@ optrules_imply(struct options *o, const bool given[OPT_END])
 	if (o->wait && !o->probe && (o->ntargets > 1 || o->command != NULL)) {
 		for (i = 0; i < NELEM(session_opts); i++)
 			if (given[session_opts[i]])
-				return usage_error("%s cannot be used with "
+				return usage_error(o, "%s cannot be used with "
 				    "--wait and %s", opt_name(session_opts[i],
 				    -1), o->command != NULL ? "a command" :
 				    "several targets");
 		o->probe = true;
 	}
 	if (o->any && !o->probe)
-		return usage_error("--any requires -z");
+		return usage_error(o, "--any requires -z");
+	/* Not reported: the report would go where the data does. */
+	if (o->json != NULL && strcmp(o->json, "-") == 0 && !o->probe) {
+		o->json = NULL;
+		return usage_error(o, "--json -: only with -z (stdout carries "
+		    "the session's data)");
+	}
 	/* It bounds the whole check: a send alone may stall too. */
 	if (given[OPT_EXPECT_TIMEOUT] && o->send == NULL && o->expect == NULL)
-		return usage_error("--expect-timeout requires --send or "
+		return usage_error(o, "--expect-timeout requires --send or "
 		    "--expect");
 	return 0;
 }

@@ -10,10 +10,6 @@
 
 #include "tcpdial.h"
 
-/* The shell's statuses for a command that could not be run. */
-#define CMD_CANNOT_RUN 126
-#define CMD_NOT_FOUND 127
-
 /*
  * A target's connection is done with (connected, checked, or a check
  * failed): close it at once, as --close says, so that its descriptor is
@@ -57,21 +53,24 @@ probe_end(const struct options *o, struct session *ss, size_t n)
 /*
  * Replace tcpdial with the command: no shell, so its status, its
  * signals and its PID are the caller's to see, and its stderr the
- * caller's (stderr_fd: what --quiet kept of it, or -1).  Returns only
- * on failure.
+ * caller's (stderr_fd: what --quiet kept of it, or -1).  The report is
+ * written first, and again if the command cannot run.  Returns only on
+ * failure.
  */
 static int
-probe_exec(const struct options *o, int stderr_fd)
+probe_exec(const struct options *o, struct session *ss, size_t n,
+    int stderr_fd)
 {
 	int code;
 
+	if ((code = report_json(o, ss, n, TD_OK)) != TD_OK)
+		return code;
 	sig_restore();
 	stdio_speak(stderr_fd);
 	execvp(o->command[0], o->command);
-	code = errno == ENOENT ? CMD_NOT_FOUND : CMD_CANNOT_RUN;
-	if (!o->quiet)
-		report_run_failed(o->command[0]);
-	return code;
+	code = errno == ENOENT ? TD_CMD_NOT_FOUND : TD_CMD_CANNOT_RUN;
+	report_run_failed(&ss[0], o->command[0], !o->quiet);
+	return report_json(o, ss, n, code);
 }
 
 /*
@@ -89,7 +88,7 @@ probe_run(const struct options *o, int stderr_fd)
 	int code;
 
 	if (n > 1 && (ss = calloc(n, sizeof(*ss))) == NULL) {
-		report_local(LOCAL_MEMORY);
+		report_local(NULL, LOCAL_MEMORY);
 		return TD_FAILURE;
 	}
 	for (i = 0; i < n; i++)
@@ -100,9 +99,11 @@ probe_run(const struct options *o, int stderr_fd)
 	/* A signal that came after the last wait still ends it. */
 	if (code == TD_OK && sig_count() > 0)
 		code = TD_SIGNAL_BASE + sig_first();
+	if (code == TD_OK && o->command != NULL)
+		code = probe_exec(o, ss, n, stderr_fd);
+	else
+		code = report_json(o, ss, n, code);
 	if (ss != &one)
 		free(ss);
-	if (code == TD_OK && o->command != NULL)
-		return probe_exec(o, stderr_fd);
 	return code;
 }

@@ -72,7 +72,7 @@ move_up(const struct options *o, struct session *s, struct relay *r,
 		connection_failed(r, s, "write to");
 		return GO_ON;
 	}
-	report_local(LOCAL_STDIN);
+	report_local(s, LOCAL_STDIN);
 	return TD_IO;
 }
 
@@ -118,7 +118,7 @@ move_down(const struct options *o, struct session *s, struct relay *r,
 		connection_failed(r, s, "read from");
 		return GO_ON;
 	}
-	report_local(LOCAL_STDOUT);
+	report_local(s, LOCAL_STDOUT);
 	r->stdout_failed = true;
 	return TD_IO;
 }
@@ -284,7 +284,7 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 	n = ppoll(pfd, SLOT_COUNT, clock_timespec(deadline_poll_ms(o, s, r),
 	    &ts), sig_pollmask());
 	if (n == -1 && errno != EINTR) {
-		report_local(LOCAL_POLL);
+		report_local(s, LOCAL_POLL);
 		s->how = END_CUT;
 		return TD_FAILURE;
 	}
@@ -310,12 +310,12 @@ flush_down(struct session *s, struct relay *r, int code)
 	if (r->stdout_failed || r->down.mover != MOVER_COPY)
 		return code;
 	if (buf_flush(&r->down, deadline_flush(s, r, code)) == -1) {
-		report_local(LOCAL_STDOUT);
+		report_local(s, LOCAL_STDOUT);
 		return code == TD_OK ? TD_IO : code;
 	}
 	if (!buf_has_data(&r->down))
 		return code;
-	report_unwritten(r->down.len);
+	report_unwritten(s, r->down.len);
 	if (code != TD_OK)
 		return code;
 	return sig_count() != seen ? TD_SIGNAL_BASE + sig_first() : TD_IO;

@@ -3,11 +3,44 @@
  * failure line, the -v narration and the end-of-session summary.
  */
 #include <err.h>
+#include <errno.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tcpdial.h"
+
+/*
+ * Say a failure: one line on stderr, the system's reason (err) after the
+ * text unless err is 0.  The first one said is kept in s->error (s NULL:
+ * none yet) for the --json report.
+ */
+static void
+fail(struct session *s, int err, const char *fmt, ...)
+{
+	char line[ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (err != 0) {
+		strlcat(line, ": ", sizeof(line));
+		strlcat(line, strerror(err), sizeof(line));
+	}
+	if (s != NULL && s->error[0] == '\0')
+		strlcpy(s->error, line, sizeof(s->error));
+	warnx("%s", line);
+}
+
+/* Keep a failure line said elsewhere (the connect phase's) in s. */
+void
+report_keep(struct session *s, const char *line)
+{
+	if (s->error[0] == '\0')
+		strlcpy(s->error, line, sizeof(s->error));
+}
 
 /*
  * The peer of s as messages name it, "127.0.0.1 port 80" or "localhost
@@ -29,7 +62,7 @@ report_disconnect_late(const struct options *o, struct session *s)
 {
 	long long ms = o->disconnect_wait_ms;
 
-	warnx("%s: disconnect not complete after %lld ms",
+	fail(s, 0, "%s: disconnect not complete after %lld ms",
 	    report_peer(s), ms != -1 ? ms : SIGNAL_GRACE_MS);
 }
 
@@ -41,9 +74,9 @@ void
 report_broken(struct session *s, const char *op)
 {
 	if (s->how == END_LOST)
-		warn("%s %s: connection lost", op, report_peer(s));
+		fail(s, errno, "%s %s: connection lost", op, report_peer(s));
 	else
-		warn("%s %s", op, report_peer(s));
+		fail(s, errno, "%s %s", op, report_peer(s));
 }
 
 /* -i ran out; the line says which side stalled. */
@@ -56,7 +89,7 @@ report_idle(const struct options *o, struct session *s, enum stall why)
 		[STALL_STDOUT_FULL] = "stdout took nothing",
 	};
 
-	warnx("%s: no traffic for %lld ms (idle timeout): %s",
+	fail(s, 0, "%s: no traffic for %lld ms (idle timeout): %s",
 	    report_peer(s), o->idle_ms, side[why]);
 }
 
@@ -64,15 +97,15 @@ report_idle(const struct options *o, struct session *s, enum stall why)
 void
 report_max_time(const struct options *o, struct session *s)
 {
-	warnx("%s: max time of %lld ms reached", report_peer(s),
+	fail(s, 0, "%s: max time of %lld ms reached", report_peer(s),
 	    o->max_time_ms);
 }
 
 /* An ending's flush gave up on a stdout that took nothing. */
 void
-report_unwritten(size_t n)
+report_unwritten(struct session *s, size_t n)
 {
-	warnx("write to stdout: %zu bytes received were not written",
+	fail(s, 0, "write to stdout: %zu bytes received were not written",
 	    n);
 }
 
@@ -176,36 +209,38 @@ report_movers(const struct options *o, const char *up, const char *down)
 		    up, down);
 }
 
-/* A local failure, errno saying why. */
+/* A local failure in s's run, errno saying why. */
 void
-report_local(enum local what)
+report_local(struct session *s, enum local what)
 {
-	switch (what) {
-	case LOCAL_STDIN:
-		warn("read from stdin");
-		break;
-	case LOCAL_STDOUT:
-		warn("write to stdout");
-		break;
-	case LOCAL_POLL:
-		warn("poll");
-		break;
-	case LOCAL_MEMORY:
-		warn("connect phase");
-		break;
-	}
+	static const char *const op[] = {
+		[LOCAL_STDIN] = "read from stdin",
+		[LOCAL_STDOUT] = "write to stdout",
+		[LOCAL_POLL] = "poll",
+		[LOCAL_MEMORY] = "connect phase",
+	};
+
+	fail(s, errno, "%s", op[what]);
 }
 
 /* SO_LINGER failed: no RST was sent, and the line says so. */
 void
 report_no_rst(struct session *s)
 {
-	warn("set SO_LINGER on %s (no RST sent)", report_peer(s));
+	fail(s, errno, "set SO_LINGER on %s (no RST sent)", report_peer(s));
 }
 
-/* "-- COMMAND" could not be run: errno says why. */
+/*
+ * "-- COMMAND" could not be run, errno saying why: kept in s (the first
+ * target), said on stderr unless say is false (--quiet).
+ */
 void
-report_run_failed(const char *cmd)
+report_run_failed(struct session *s, const char *cmd, bool say)
 {
-	warn("run %s", cmd);
+	char line[ERROR_MAX];
+
+	snprintf(line, sizeof(line), "run %s: %s", cmd, strerror(errno));
+	report_keep(s, line);
+	if (say)
+		warnx("%s", line);
 }

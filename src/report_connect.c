@@ -230,27 +230,46 @@ failure_text(const struct options *o, const struct session *s,
 }
 
 /*
- * The one line of a target that failed (SPEC 5).  With -v its attempts
- * have spoken already, each as it ended.  Under --wait: the line of
- * giving up, with the time, the tries and the last one's reason (SPEC 8).
+ * The one line of a target that failed (SPEC 5) into line: under --wait,
+ * the line of giving up, with the time, the tries and the last one's
+ * reason (SPEC 8).  Returns false when there is nothing to say.
  */
-void
-report_target_failed(const struct options *o, const struct session *s)
+bool
+report_failure_line(const struct options *o, const struct session *s,
+    char *line, size_t size)
 {
 	struct failure f = { "", "" };
 	long long ms = s->end_ms - s->start_ms;
 
+	if (!failure_text(o, s, &f))
+		return false;
+	if (o->wait)
+		snprintf(line, size, "%s port %s: gave up after %lld.%03lld s "
+		    "(%u attempt%s): %s", s->target->host, s->target->port,
+		    ms / 1000, ms % 1000, s->tries, s->tries == 1 ? "" : "s",
+		    f.why);
+	else
+		snprintf(line, size, "%s: %s", f.what, f.why);
+	return true;
+}
+
+/*
+ * Say the one line of a target that failed, and keep it for the report.
+ * With -v its attempts have spoken already, each as it ended.
+ */
+void
+report_target_failed(const struct options *o, struct session *s)
+{
+	char line[ERROR_MAX];
+
 	if (s->code == TD_RESOLVE && s->resolve_rc == RESOLVE_NO_SOURCE)
 		return;
-	if (!failure_text(o, s, &f))
+	if (!report_failure_line(o, s, line, sizeof(line)))
 		return;
-	if (o->wait)
-		warnx("%s port %s: gave up after %lld.%03lld s (%u attempt%s): "
-		    "%s", s->target->host, s->target->port, ms / 1000,
-		    ms % 1000, s->tries, s->tries == 1 ? "" : "s", f.why);
-	else if (o->verbose == 0 || s->code == TD_RESOLVE ||
+	report_keep(s, line);
+	if (o->wait || o->verbose == 0 || s->code == TD_RESOLVE ||
 	    s->code == TD_CHECK)
-		warnx("%s: %s", f.what, f.why);
+		warnx("%s", line);
 }
 
 /* -v, under --wait: a try failed; the next one comes after pause_ms. */
@@ -277,15 +296,24 @@ report_check(const struct options *o, const struct session *s)
 	warnx("check passed: sent %zu bytes, received %zu", k->sent, k->got);
 }
 
-/* The -s lookup failed: every target has, said once. */
+/*
+ * The -s lookup failed: every target of ss[0, n) has, said once and kept
+ * in each.
+ */
 void
-report_source_failed(const struct options *o, const struct source *src)
+report_source_failed(const struct options *o, const struct source *src,
+    struct session *ss, size_t n)
 {
 	struct failure f = { "", "" };
+	char line[ERROR_MAX];
+	size_t i;
 
 	resolve_text("source ", o->source != NULL ? o->source : "address",
 	    src->rc, src->err, &f);
-	warnx("%s: %s", f.what, f.why);
+	snprintf(line, sizeof(line), "%s: %s", f.what, f.why);
+	for (i = 0; i < n; i++)
+		report_keep(&ss[i], line);
+	warnx("%s", line);
 }
 
 /* -v: the first byte from the peer. */

@@ -43,6 +43,12 @@
 /* A host name (253) with its numeric address and port. */
 #define PEER_NAME_MAX 340
 
+/* A failure line, as said on stderr without "tcpdial: ". */
+#define ERROR_MAX 1024
+
+/* A usage error's message. */
+#define USAGE_MAX 512
+
 enum close_mode {
 	CLOSE_GRACEFUL,		/* FIN handshake */
 	CLOSE_ABORT,		/* RST via SO_LINGER {1, 0} */
@@ -93,6 +99,8 @@ struct options {
 	bool probe;			/* -z */
 	bool crlf;			/* -C */
 	int verbose;			/* -v count */
+	const char *json;		/* --json FILE, or NULL */
+	char usage[USAGE_MAX];		/* the usage error said, or "" */
 };
 
 /* How a relay direction moves its bytes. */
@@ -216,6 +224,16 @@ struct attempt {
 	bool abandoned;		/* closed because another one connected */
 };
 
+/* TCP_INFO's figures, taken just before close (tcpinfo.c). */
+struct tcp_facts {
+	bool taken;
+	unsigned rtt_us, rttvar_us;
+	unsigned retransmits;		/* of the segment now unacked */
+	unsigned total_retrans;
+	unsigned snd_cwnd;		/* in segments */
+	unsigned pmtu;
+};
+
 /*
  * One connection's life: filled in by the connector, relay and hangup.
  * Times are on the monotonic clock in ms (-1: not yet); start_ms is the
@@ -239,6 +257,7 @@ struct session {
 	const char *peer_host;		/* as the user gave it */
 	char peer[PEER_NAME_MAX];	/* "" until report names it */
 	char local[PEER_NAME_MAX];	/* our end, once connected */
+	struct sockaddr_storage local_addr;	/* AF_UNSPEC: not known */
 	long long connected_ms;
 	long long fin_sent_ms;		/* our FIN, or -1 */
 	long long peer_fin_ms;		/* the peer's FIN, or -1 */
@@ -250,6 +269,8 @@ struct session {
 	enum end_how how;
 	bool peer_closed_first;		/* its FIN came before ours */
 	bool disconnect_done;		/* our FIN acked, the peer's FIN in */
+	struct tcp_facts tcpi;		/* for --json */
+	char error[ERROR_MAX];		/* the failure line said, or "" */
 };
 
 /* The relay's state (relay.c, deadline.c): one session, both ways. */
@@ -354,6 +375,7 @@ void		 eyeballs_order(struct sockaddr_storage *, size_t);
 
 /* exitcode.c */
 const char	*exitcode_meaning(int);
+const char	*exitcode_name(int);
 int		 exitcode_invert(int);
 int		 exitcode_connect(int);
 int		 exitcode_session(int);
@@ -398,18 +420,22 @@ void		 report_note(const struct options *, struct session *,
 		    enum note, long long);
 void		 report_movers(const struct options *, const char *,
 		    const char *);
-void		 report_local(enum local);
+void		 report_keep(struct session *, const char *);
+void		 report_local(struct session *, enum local);
 void		 report_no_rst(struct session *);
-void		 report_run_failed(const char *);
+void		 report_run_failed(struct session *, const char *, bool);
 void		 report_disconnect_late(const struct options *,
 		    struct session *);
 void		 report_broken(struct session *, const char *);
 void		 report_idle(const struct options *, struct session *,
 		    enum stall);
 void		 report_max_time(const struct options *, struct session *);
-void		 report_unwritten(size_t);
+void		 report_unwritten(struct session *, size_t);
 void		 report_summary(const struct options *, const struct session *,
 		    int);
+
+/* tcpinfo.c */
+void		 tcpinfo_take(int, struct tcp_facts *);
 
 /* target.c */
 int		 target_parse(int, char **, char **, struct options *, char *,
@@ -432,15 +458,21 @@ void		 report_attempt_start(const struct options *,
 		    const struct session *, const struct attempt *);
 void		 report_attempt_end(const struct options *, struct session *,
 		    const struct attempt *);
+bool		 report_failure_line(const struct options *,
+		    const struct session *, char *, size_t);
 void		 report_target_failed(const struct options *,
-		    const struct session *);
+		    struct session *);
 void		 report_try_failed(const struct options *,
 		    const struct session *, long long);
 void		 report_check(const struct options *, const struct session *);
 void		 report_source_failed(const struct options *,
-		    const struct source *);
+		    const struct source *, struct session *, size_t);
 void		 report_first_byte(const struct options *,
 		    const struct session *);
+
+/* report_json.c */
+int		 report_json(const struct options *, struct session *, size_t,
+		    int);
 
 /* resolve.c */
 struct lookup	*resolve_start(const char *, const char *,

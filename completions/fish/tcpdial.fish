@@ -16,7 +16,7 @@ function __tcpdial_operands
             echo $tok
         else if test "$tok" = --
             set endopts 1
-        else if string match -qr -- '^--(attempt-delay|close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source|wait|interval|send|expect|expect-timeout)$' $tok
+        else if string match -qr -- '^--(attempt-delay|close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source|wait|interval|send|expect|expect-timeout|json)$' $tok
             set skip 1
         else if string match -qr -- '^-[^-impqsw]*[impqsw]$' $tok
             # A short option cluster that ends in a value-taking letter.
@@ -79,6 +79,7 @@ complete -c tcpdial -s h -l help -d 'Print help and exit'
 complete -c tcpdial -s i -l idle-timeout -x -n "not $probe" -d 'End the session after DURATION with no traffic'
 complete -c tcpdial -l interval -x -d 'Time between tries under --wait (250ms)'
 complete -c tcpdial -l invert -n "not $session; and not __fish_seen_argument -l send -l expect" -d 'With -z: success when the target does not accept'
+complete -c tcpdial -l json -r -F -d 'Write a JSON report at the end; - is stdout (-z)'
 complete -c tcpdial -s m -l max-time -x -d 'Bound the whole run, from start to exit'
 complete -c tcpdial -s N -d 'Half-close on stdin EOF (the default; for nc)'
 complete -c tcpdial -s n -l numeric -d 'Host is a numeric address; never resolve names'

@@ -1,0 +1,332 @@
+/*
+ * The --json report (SPEC 9): the run's record, the one -v renders as
+ * text, rendered as one JSON object and written whole or not at all.
+ * Times are integer milliseconds since the run's start.
+ */
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcpdial.h"
+#include "json.h"
+
+/* when, counted from the run's start; null when it never happened. */
+static void
+put_ms(struct json *j, const char *key, const struct session *s,
+    long long when)
+{
+	json_int(j, key, when == -1 ? -1 : when - s->start_ms, true);
+}
+
+/* The numeric address of sa, and its port when with_port. */
+static void
+put_address(struct json *j, const struct sockaddr_storage *sa,
+    bool with_port)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+	char text[INET6_ADDRSTRLEN];
+
+	if (sa->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+	else
+		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+	json_str(j, "address", text);
+	if (!with_port)
+		json_str(j, "family", sa->ss_family == AF_INET6 ? "ipv6" :
+		    "ipv4");
+	else
+		json_int(j, "port", ntohs(sa->ss_family == AF_INET6 ?
+		    in6->sin6_port : in->sin_port), false);
+}
+
+/* An attempt's end, as a word. */
+static const char *
+outcome(const struct attempt *a)
+{
+	if (a->started_ms == -1)
+		return "not_started";
+	if (a->ended_ms == -1)
+		return "unfinished";
+	if (a->abandoned)
+		return "abandoned";
+	return a->code == TD_OK ? "connected" : exitcode_name(a->code);
+}
+
+/* The last try's attempts, one object per address. */
+static void
+put_addresses(struct json *j, const struct session *s)
+{
+	const struct attempt *a;
+	size_t i;
+
+	json_open(j, "addresses", '[');
+	for (i = 0; i < s->nattempts; i++) {
+		a = &s->attempts[i];
+		json_open(j, NULL, '{');
+		put_address(j, &a->addr, false);
+		put_ms(j, "started_ms", s, a->started_ms);
+		put_ms(j, "ended_ms", s, a->ended_ms);
+		json_str(j, "outcome", outcome(a));
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+/* How the connection ended: the five words of SPEC 9, and who began. */
+static void
+put_close(struct json *j, const struct session *s)
+{
+	static const char *const how[] = {
+		[END_NONE] = "cut", [END_GRACEFUL] = "graceful",
+		[END_ABORT] = "abort", [END_PEER_RESET] = "peer_reset",
+		[END_CUT] = "cut", [END_LOST] = "lost", [END_SETTLED] = "cut",
+	};
+
+	json_open(j, "close", '{');
+	json_str(j, "how", how[s->how]);
+	if (s->how == END_LOST)
+		json_null(j, "first");
+	else
+		json_str(j, "first", s->how == END_PEER_RESET ||
+		    (s->how != END_ABORT && s->peer_closed_first) ? "peer" :
+		    "us");
+	json_bool(j, "disconnect_completed", s->disconnect_done);
+	json_close(j, '}');
+}
+
+/* TCP_INFO as read just before close. */
+static void
+put_tcp_info(struct json *j, const struct tcp_facts *t)
+{
+	json_open(j, "tcp_info", '{');
+	json_int(j, "rtt_us", t->rtt_us, false);
+	json_int(j, "rttvar_us", t->rttvar_us, false);
+	json_int(j, "retransmits", t->retransmits, false);
+	json_int(j, "total_retrans", t->total_retrans, false);
+	json_int(j, "snd_cwnd", t->snd_cwnd, false);
+	json_int(j, "pmtu", t->pmtu, false);
+	json_close(j, '}');
+}
+
+/* What came of the connection, once there was one (else nulls). */
+static void
+put_connection(struct json *j, const struct options *o,
+    const struct session *s)
+{
+	bool up = s->connected_ms != -1;
+
+	if (up && s->local_addr.ss_family != AF_UNSPEC) {
+		json_open(j, "local", '{');
+		put_address(j, &s->local_addr, true);
+		json_close(j, '}');
+	} else
+		json_null(j, "local");
+	if (up) {
+		json_open(j, "remote", '{');
+		put_address(j, &s->peer_addr, true);
+		json_close(j, '}');
+	} else
+		json_null(j, "remote");
+	put_ms(j, "connect_ms", s, s->connected_ms);
+	put_ms(j, "first_byte_ms", s, s->first_byte_ms);
+	json_int(j, "bytes_sent", (long long)s->bytes_out, false);
+	json_int(j, "bytes_received", (long long)s->bytes_in, false);
+	if (up)
+		put_close(j, s);
+	else
+		json_null(j, "close");
+	if (up && (o->send != NULL || o->expect != NULL)) {
+		json_open(j, "expect", '{');
+		json_bool(j, "matched", s->check.fail == CHECK_NONE &&
+		    s->check.ended_ms != -1);
+		put_ms(j, "ms", s, s->check.ended_ms);
+		json_close(j, '}');
+	} else
+		json_null(j, "expect");
+	if (s->tcpi.taken)
+		put_tcp_info(j, &s->tcpi);
+	else
+		json_null(j, "tcp_info");
+}
+
+/* One target's object. */
+static void
+put_target(struct json *j, const struct options *o, const struct session *s)
+{
+	json_open(j, NULL, '{');
+	json_str(j, "target", s->target->operand);
+	json_str(j, "host", s->target->host);
+	json_int(j, "port", atoi(s->target->port), false);
+	json_int(j, "status", s->code, true);
+	json_str(j, "status_name", s->code == GO_ON ? "unfinished" :
+	    exitcode_name(s->code));
+	json_str(j, "error", s->error[0] != '\0' ? s->error : NULL);
+	json_int(j, "attempts", s->tries, false);
+	put_ms(j, "resolve_ms", s, s->resolved_ms);
+	put_addresses(j, s);
+	put_connection(j, o, s);
+	json_close(j, '}');
+}
+
+/*
+ * The run's error line: the usage error, or the first target's failure
+ * in operand order; none on success or for a signal.
+ */
+static const char *
+run_error(const struct options *o, const struct session *ss, size_t n,
+    int code)
+{
+	size_t i;
+
+	if (code == TD_OK || code > TD_SIGNAL_BASE)
+		return NULL;
+	if (code == TD_USAGE)
+		return o->usage;
+	for (i = 0; i < n; i++)
+		if (ss[i].error[0] != '\0')
+			return ss[i].error;
+	return NULL;
+}
+
+/* The whole report as text, or NULL without memory. */
+static char *
+render(const struct options *o, struct session *ss, size_t n, int code,
+    size_t *len)
+{
+	struct json j = { NULL, 0, 0, false, false };
+	size_t i;
+
+	/* Failures not said (--any, -v) are rendered as they would be. */
+	for (i = 0; i < n; i++)
+		if (ss[i].code != GO_ON && ss[i].code != TD_OK &&
+		    ss[i].error[0] == '\0')
+			(void)report_failure_line(o, &ss[i], ss[i].error,
+			    sizeof(ss[i].error));
+	json_open(&j, NULL, '{');
+	json_str(&j, "version", PACKAGE_VERSION);
+	json_int(&j, "exit_status", code, false);
+	json_str(&j, "exit_name", exitcode_name(code));
+	json_int(&j, "signal", code > TD_SIGNAL_BASE ? code - TD_SIGNAL_BASE :
+	    -1, true);
+	json_str(&j, "error", run_error(o, ss, n, code));
+	json_int(&j, "elapsed_ms", n > 0 ? clock_now_ms() - ss[0].start_ms : 0,
+	    false);
+	json_open(&j, "targets", '[');
+	for (i = 0; i < n; i++)
+		put_target(&j, o, &ss[i]);
+	json_close(&j, ']');
+	json_close(&j, '}');
+	return json_text(&j, len);
+}
+
+/* All of p[0, n) to fd.  Returns 0, or -1 with errno set. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The text and its newline to fd, then closed.  Returns 0 or -1. */
+static int
+write_close(int fd, const char *text, size_t len)
+{
+	int saved;
+
+	if (write_all(fd, text, len) == -1 || write_all(fd, "\n", 1) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return close(fd);
+}
+
+/*
+ * A regular file (or none yet) is written under a temporary name beside
+ * it and renamed over it: whole or not at all.  Anything else (a device,
+ * a FIFO, /dev/fd/N) is written as it is.  Returns 0, or -1 with errno.
+ */
+static int
+write_file(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	char tmp[4096];
+	mode_t mask;
+	int fd, saved;
+
+	if (strcmp(path, "-") == 0)
+		return write_all(STDOUT_FILENO, text, len) == -1 ? -1 :
+		    write_all(STDOUT_FILENO, "\n", 1);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+			return -1;
+		return write_close(fd, text, len);
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return -1;
+	/* As a plain create would: 0666 less the umask. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) == -1 || write_close(fd, text, len) == -1 ||
+	    rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Write the --json report, if asked for, of the sessions ss[0, n) ending
+ * with code.  Returns code, or TD_IO when the report could not be written
+ * and nothing had failed before.
+ */
+int
+report_json(const struct options *o, struct session *ss, size_t n, int code)
+{
+	size_t len;
+	char *text;
+	int rc, err;
+
+	if (o->json == NULL)
+		return code;
+	if ((text = render(o, ss, n, code, &len)) == NULL) {
+		errno = ENOMEM;
+		rc = -1;
+	} else
+		rc = write_file(o->json, text, len);
+	err = errno;
+	free(text);
+	if (rc == 0)
+		return code;
+	errno = err;
+	warn("write report %s", o->json);
+	return code == TD_OK ? TD_IO : code;
+}

@@ -1,0 +1,31 @@
+/*
+ * TCP_INFO: the kernel's figures of one connection (SPEC 9), read once
+ * just before it is closed, for the --json report.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <string.h>
+
+#include "tcpdial.h"
+
+/* Read fd's TCP_INFO into *t; t->taken says whether the kernel gave it. */
+void
+tcpinfo_take(int fd, struct tcp_facts *t)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	t->taken = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0;
+	if (!t->taken)
+		return;
+	t->rtt_us = ti.tcpi_rtt;
+	t->rttvar_us = ti.tcpi_rttvar;
+	t->retransmits = ti.tcpi_retransmits;
+	t->total_retrans = ti.tcpi_total_retrans;
+	t->snd_cwnd = ti.tcpi_snd_cwnd;
+	t->pmtu = ti.tcpi_pmtu;
+}
