@@ -68,8 +68,8 @@ reject_option(struct options *o, char **argv)
 		for (i = 0; longopts[i].name != NULL; i++)
 			if (longopts[i].val == optopt &&
 			    strncmp(longopts[i].name, arg + 2, n) == 0)
-				return usage_error(o, 
-				    "option takes no argument: %s", arg);
+				return usage_error(o, "option takes no "
+				    "argument: %s", arg);
 	if (isprint(optopt))
 		return usage_error(o, "unknown option: -%c", optopt);
 	return usage_error(o, "unknown option: -\\x%02x", optopt & 0xff);
@@ -116,7 +116,8 @@ options_usage(struct options *o, const char *fmt, ...)
  * Returns 0, or -1 after the usage error.
  */
 static int
-get_duration(struct options *o, const char *name, const char *arg, bool limit, long long *ms)
+get_duration(struct options *o, const char *name, const char *arg,
+    bool limit, long long *ms)
 {
 	const char *errstr = NULL;
 
@@ -140,11 +141,12 @@ get_port(struct options *o, const char *name, const char *arg, char *out)
 }
 
 static int
-get_close_mode(struct options *o, const char *name, const char *arg, enum close_mode *mode)
+get_close_mode(struct options *o, const char *name, const char *arg,
+    enum close_mode *mode)
 {
 	if (strcmp(arg, "graceful") != 0 && strcmp(arg, "abort") != 0)
-		return usage_error(o, "%s: invalid mode: '%s' (graceful or abort)",
-		    name, arg);
+		return usage_error(o, "%s: invalid mode: '%s' (graceful or "
+		    "abort)", name, arg);
 	*mode = arg[0] == 'a' ? CLOSE_ABORT : CLOSE_GRACEFUL;
 	return 0;
 }
@@ -154,8 +156,8 @@ get_close_mode(struct options *o, const char *name, const char *arg, enum close_
  * own (options_free() frees it).  Returns 0, or -1 after the usage error.
  */
 static int
-get_string(struct options *o, const char *name, const char *arg, size_t max, char **out,
-    size_t *len)
+get_string(struct options *o, const char *name, const char *arg, size_t max,
+    char **out, size_t *len)
 {
 	const char *errstr = NULL;
 
@@ -189,7 +191,8 @@ set_wait_option(struct options *o, int ch, const char *name)
 		return get_string(o, name, optarg, EXPECT_MAX, &o->expect,
 		    &o->expect_len);
 	case OPT_EXPECT_TIMEOUT:
-		return get_duration(o, name, optarg, true, &o->expect_timeout_ms);
+		return get_duration(o, name, optarg, true,
+		    &o->expect_timeout_ms);
 	}
 	return 0;
 }
@@ -205,7 +208,8 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 	switch (ch) {
 	case OPT_DELAY:
 		/* Not a limit: 0 starts every address at once. */
-		return get_duration(o, name, optarg, false, &o->attempt_delay_ms);
+		return get_duration(o, name, optarg, false,
+		    &o->attempt_delay_ms);
 	case ':':
 		return usage_error(o, "option requires an argument: %s",
 		    argv[optind - 1]);

@@ -166,7 +166,7 @@ put_target(struct json *j, const struct options *o, const struct session *s)
 	json_open(j, NULL, '{');
 	json_str(j, "target", s->target->operand);
 	json_str(j, "host", s->target->host);
-	json_int(j, "port", atoi(s->target->port), false);
+	json_int(j, "port", strtonum(s->target->port, 1, 65535, NULL), false);
 	json_int(j, "status", s->code, true);
 	json_str(j, "status_name", s->code == GO_ON ? "unfinished" :
 	    exitcode_name(s->code));
@@ -293,8 +293,8 @@ write_file(const char *path, const char *text, size_t len)
 	/* As a plain create would: 0666 less the umask. */
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) == -1 || write_close(fd, text, len) == -1 ||
-	    rename(tmp, path) == -1) {
+	if (fchmod(fd, 0666 & ~mask) == -1 ||
+	    write_close(fd, text, len) == -1 || rename(tmp, path) == -1) {
 		saved = errno;
 		unlink(tmp);
 		errno = saved;

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "tcpdial.h"
+#include "json.h"
 
 #include "tap.h"
 
