@@ -19,7 +19,8 @@
 # Environment: TCPDIAL, PUMP (set by make bench), SIZE (bytes, default 1 GiB),
 # REPS (5), ROUNDS (probe rounds, 5), RUNS (probes per round, 100),
 # TMO (60), CLIENTS (names to run: tcpdial splice_ref nc.openbsd socat;
-# also tcpdial_base: TCPDIAL_BASE, another tcpdial build, before a change),
+# also tcpdial_base: TCPDIAL_BASE, another tcpdial build, before a change;
+# tcpdial_json: tcpdial writing a --json report each run),
 # FILES (1: also upfile and downfile), TESTS (a subset of
 # "up down upfile downfile upcrlf").
 set -u
@@ -54,6 +55,11 @@ for c in $want; do
 	tcpdial) add tcpdial "$TCPDIAL 127.0.0.1 {port}" \
 	    "$TCPDIAL 127.0.0.1 {port}" "$TCPDIAL -z 127.0.0.1 {port}" \
 	    "$TCPDIAL -C 127.0.0.1 {port}" ;;
+	tcpdial_json) add tcpdial_json \
+	    "$TCPDIAL --json $tmp/r.json 127.0.0.1 {port}" \
+	    "$TCPDIAL --json $tmp/r.json 127.0.0.1 {port}" \
+	    "$TCPDIAL --json $tmp/r.json -z 127.0.0.1 {port}" \
+	    "$TCPDIAL --json $tmp/r.json -C 127.0.0.1 {port}" ;;
 	tcpdial_base) [ -x "${TCPDIAL_BASE:-}" ] && add tcpdial_base \
 	    "$TCPDIAL_BASE 127.0.0.1 {port}" "$TCPDIAL_BASE 127.0.0.1 {port}" \
 	    "$TCPDIAL_BASE -z 127.0.0.1 {port}" \

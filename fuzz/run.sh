@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh [builddir [harness...]]
 #
-# builddir defaults to /tmp/fuzzbuild; the harnesses default to all four.
+# builddir defaults to /tmp/fuzzbuild; the harnesses default to all five.
 # Each runs on a copy of fuzz/corpus/<harness>/ kept in builddir, so the
 # source tree is never written (make distcheck has it read-only).
 # FUZZ_SECONDS=0 builds and replays the corpus once, without fuzzing.
@@ -20,7 +20,7 @@ set -eu
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-/tmp/fuzzbuild}
 [ $# -gt 0 ] && shift
-harnesses=${*:-fuzz_duration fuzz_port fuzz_target fuzz_argv}
+harnesses=${*:-fuzz_duration fuzz_port fuzz_target fuzz_argv fuzz_json}
 seconds=${FUZZ_SECONDS:-60}
 cc=${FUZZ_CC:-clang}
 
@@ -60,11 +60,14 @@ fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/usage.c" \
     -o "$build/usage.o"
 fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/optrules.c" \
     -o "$build/optrules.o"
+fuzz_cc -fsanitize=fuzzer-no-link -c "$srcdir/src/json.c" \
+    -o "$build/json.o"
 
 status=0
 for h in $harnesses; do
 	case $h in
 	fuzz_duration|fuzz_port) options= ;;
+	fuzz_json) options="$build/json.o" ;;
 	fuzz_target|fuzz_argv) options="$build/options.o $build/target.o
 	    $build/usage.o $build/optrules.o" ;;
 	*) echo "run.sh: unknown harness: $h" >&2; exit 2 ;;
