@@ -90,6 +90,7 @@ check_same(const struct options *x, const struct fuzz_args *ax,
 	    memcmp(x->expect, y->expect, x->expect_len) == 0);
 	CHECK(x->expect_timeout_ms == y->expect_timeout_ms);
 	CHECK(x->invert == y->invert && x->quiet == y->quiet);
+	CHECK(arg_offset(x->json, ax) == arg_offset(y->json, ay));
 }
 
 int
@@ -106,6 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_capture(&err1);
 	st1 = run_options(&a1, &o1);
 	check_status(st1, err_release(&err1), &a1);
+	/* The usage error kept for --json is the one said, or its start. */
+	if (st1 == TD_USAGE)
+		CHECK(o1.usage[0] != '\0' && strncmp(err1.buf + strlen(
+		    program_invocation_short_name) + 2, o1.usage,
+		    strlen(o1.usage)) == 0);
 	if (st1 == GO_ON)
 		check_options(&o1, &a1);
 

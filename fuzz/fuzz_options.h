@@ -292,6 +292,12 @@ check_options(const struct options *o, const struct fuzz_args *a)
 	CHECK(!o->invert || (o->probe && o->send == NULL &&
 	    o->expect == NULL));
 	CHECK(!o->quiet || o->verbose == 0);
+	/* --json: a name in argv, never empty; stdout only for a probe. */
+	CHECK(o->json == NULL || (points_into_args(o->json, a) &&
+	    o->json[0] != '\0'));
+	CHECK(o->json == NULL || strcmp(o->json, "-") != 0 || o->probe);
+	/* No usage error said, none kept for the report. */
+	CHECK(o->usage[0] == '\0');
 	/* Several targets, or a command, only with a probe. */
 	CHECK((o->ntargets == 1 && o->command == NULL) || o->probe);
 	if (o->probe) {

@@ -41,7 +41,8 @@ main(int argc, char *argv[])
 	if (code != TD_OK)
 		return report_json(&o, &s, 1, code);
 	code = relay_run(&o, &s);
-	code = hangup_end(&o, &s, code);
+	/* The target's outcome is the session's. */
+	s.code = code = hangup_end(&o, &s, code);
 	report_summary(&o, &s, code);
 	return report_json(&o, &s, 1, code);
 }

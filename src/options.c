@@ -96,18 +96,20 @@ opt_name(int ch, int longindex)
 }
 
 /*
- * Say a usage error, and keep it in o->usage for the --json report.
- * Returns -1.
+ * Say a usage error, whole, and keep it in o->usage for the --json
+ * report (cut at USAGE_MAX - 1 bytes).  Returns -1.
  */
 int
 options_usage(struct options *o, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, copy;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(o->usage, sizeof(o->usage), fmt, ap);
+	va_copy(copy, ap);
+	(void)vsnprintf(o->usage, sizeof(o->usage), fmt, copy);
+	va_end(copy);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	warnx("%s", o->usage);
 	return -1;
 }
 

@@ -46,8 +46,8 @@
 /* A failure line, as said on stderr without "tcpdial: ". */
 #define ERROR_MAX 1024
 
-/* A usage error's message. */
-#define USAGE_MAX 512
+/* A usage error's message, as the report keeps it. */
+#define USAGE_MAX 1024
 
 enum close_mode {
 	CLOSE_GRACEFUL,		/* FIN handshake */
