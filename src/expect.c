@@ -96,6 +96,8 @@ read_more(struct check *k, const struct options *o, struct session *s)
 		return failed(k, CHECK_READ, errno);
 	if (n == 0)
 		return failed(k, CHECK_CLOSED, 0);
+	if (k->got == 0)
+		s->first_byte_ms = clock_now_ms();
 	keep_head(k, buf + k->keep, (size_t)n);
 	k->got += (size_t)n;
 	s->bytes_in += (unsigned long long)n;

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include <err.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -170,7 +171,9 @@ put_target(struct json *j, const struct options *o, const struct session *s)
 	json_int(j, "status", s->code, true);
 	json_str(j, "status_name", s->code == GO_ON ? "unfinished" :
 	    exitcode_name(s->code));
-	json_str(j, "error", s->error[0] != '\0' ? s->error : NULL);
+	/* A failure after its end (a command that cannot run) is the run's. */
+	json_str(j, "error", s->code != TD_OK && s->code != GO_ON &&
+	    s->error[0] != '\0' ? s->error : NULL);
 	json_int(j, "attempts", s->tries, false);
 	put_ms(j, "resolve_ms", s, s->resolved_ms);
 	put_addresses(j, s);
@@ -270,14 +273,17 @@ write_close(int fd, const char *text, size_t len)
 static int
 write_file(const char *path, const char *text, size_t len)
 {
+	char tmp[PATH_MAX + 8], real[PATH_MAX];
 	struct stat st;
-	char tmp[4096];
 	mode_t mask;
 	int fd, saved;
 
 	if (strcmp(path, "-") == 0)
 		return write_all(STDOUT_FILENO, text, len) == -1 ? -1 :
 		    write_all(STDOUT_FILENO, "\n", 1);
+	/* A symbolic link stays: the file it names is replaced. */
+	if (realpath(path, real) != NULL)
+		path = real;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
 			return -1;
