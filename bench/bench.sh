@@ -21,7 +21,8 @@
 # TMO (60), CLIENTS (names to run: tcpdial splice_ref nc.openbsd socat;
 # also tcpdial_base: TCPDIAL_BASE, another tcpdial build, before a change;
 # tcpdial_json: tcpdial writing a --json report each run),
-# FILES (1: also upfile and downfile), TESTS (a subset of
+# FILES (1: also upfile and downfile), BENCH_TESTS (not TESTS, which
+# make overrides with the suite's list; a subset of
 # "up down upfile downfile upcrlf").
 set -u
 : "${TCPDIAL:?}" "${PUMP:?}"
@@ -145,7 +146,7 @@ run_one() {
 }
 
 echo "tcpdial bench: ${names[*]}; $SIZE bytes x $REPS reps; probes $ROUNDS x $RUNS" >&2
-tests=${TESTS:-up down upfile downfile upcrlf}
+tests=${BENCH_TESTS:-up down upfile downfile upcrlf}
 [ "$FILES" = 1 ] || tests=$(printf '%s\n' $tests | grep -v file)
 case " $tests " in *" upfile "*) "$PUMP" gen "$SIZE" >"$tmp/src" ;; esac
 CRLF_SIZE=$("$PUMP" crlfsize "$SIZE")
