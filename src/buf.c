@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "relay.h"
 
 /* Room left at the tail of b. */
 static size_t

@@ -6,6 +6,7 @@
  * clock in its loop.
  */
 #include "tcpdial.h"
+#include "relay.h"
 
 /* While --settle waits for our bytes to be acknowledged. */
 #define SETTLE_STEP_MS 10

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "relay.h"
 
 enum {
 	SLOT_STDIN,
