@@ -94,8 +94,10 @@ read_more(struct check *k, const struct options *o, struct session *s)
 		return GO_ON;
 	if (n == -1)
 		return failed(k, CHECK_READ, errno);
-	if (n == 0)
+	if (n == 0) {
+		s->peer_fin_ms = clock_now_ms();
 		return failed(k, CHECK_CLOSED, 0);
+	}
 	if (k->got == 0)
 		s->first_byte_ms = clock_now_ms();
 	keep_head(k, buf + k->keep, (size_t)n);

@@ -20,12 +20,17 @@ main(int argc, char *argv[])
 	int code, stderr_fd = -1;
 
 	setprogname("tcpdial");
-	if ((code = options_parse(argc, argv, &o)) != GO_ON)
-		return code == TD_USAGE ? report_json(&o, NULL, 0, code) : code;
+	/* First: the report of a usage error meets a closed stdout's EPIPE. */
+	sig_init();
+	code = options_parse(argc, argv, &o);
+	/* Help and the version write no report; everything else does. */
+	if (code == TD_USAGE || code == TD_FAILURE)
+		return finish_run(&o, NULL, 0, code);
+	if (code != GO_ON)
+		return code;
 	stdio_init(!o.probe);
 	if (o.quiet)
 		stderr_fd = stdio_quiet();
-	sig_init();
 	if (o.probe) {
 		code = probe_run(&o, stderr_fd);
 		/* Kept for a command to run; there was none, or it failed. */
@@ -39,10 +44,11 @@ main(int argc, char *argv[])
 
 	code = dial(&o, &s);
 	if (code != TD_OK)
-		return report_json(&o, &s, 1, code);
+		return finish_run(&o, &s, 1, code);
 	code = relay_run(&o, &s);
 	/* The target's outcome is the session's. */
 	s.code = code = hangup_end(&o, &s, code);
+	code = finish_run(&o, &s, 1, code);
 	report_summary(&o, &s, code);
-	return report_json(&o, &s, 1, code);
+	return code;
 }

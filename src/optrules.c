@@ -95,7 +95,8 @@ optrules_flags(struct options *o, const bool given[OPT_END])
 
 /*
  * --wait with several targets, or a command to run, probes them (SPEC
- * 8): no session option then.  --any and "--json -" need a probe.
+ * 8): no session option then.  --any and "--json -" need a probe,
+ * and "--json -" one without a command.
  * Returns 0, or -1 after the usage error.
  */
 int
@@ -115,10 +116,12 @@ optrules_imply(struct options *o, const bool given[OPT_END])
 	if (o->any && !o->probe)
 		return usage_error(o, "--any requires -z");
 	/* Not reported: the report would go where the data does. */
-	if (o->json != NULL && strcmp(o->json, "-") == 0 && !o->probe) {
+	if (o->json != NULL && strcmp(o->json, "-") == 0 &&
+	    (!o->probe || o->command != NULL)) {
 		o->json = NULL;
-		return usage_error(o, "--json -: only with -z (stdout carries "
-		    "the session's data)");
+		return usage_error(o, o->probe ? "--json -: not with a command "
+		    "(stdout is the command's)" : "--json -: only with -z "
+		    "(stdout carries the session's data)");
 	}
 	/* It bounds the whole check: a send alone may stall too. */
 	if (given[OPT_EXPECT_TIMEOUT] && o->send == NULL && o->expect == NULL)

@@ -63,14 +63,14 @@ probe_exec(const struct options *o, struct session *ss, size_t n,
 {
 	int code;
 
-	if ((code = report_json(o, ss, n, TD_OK)) != TD_OK)
+	if ((code = finish_run(o, ss, n, TD_OK)) != TD_OK)
 		return code;
 	sig_restore();
 	stdio_speak(stderr_fd);
 	execvp(o->command[0], o->command);
 	code = errno == ENOENT ? TD_CMD_NOT_FOUND : TD_CMD_CANNOT_RUN;
 	report_run_failed(&ss[0], o->command[0], !o->quiet);
-	return report_json(o, ss, n, code);
+	return finish_run(o, ss, n, code);
 }
 
 /*
@@ -89,7 +89,7 @@ probe_run(const struct options *o, int stderr_fd)
 
 	if (n > 1 && (ss = calloc(n, sizeof(*ss))) == NULL) {
 		report_local(NULL, LOCAL_MEMORY);
-		return TD_FAILURE;
+		return finish_run(o, NULL, 0, TD_FAILURE);
 	}
 	for (i = 0; i < n; i++)
 		connector_session(&ss[i], o, &o->targets[i], start);
@@ -102,7 +102,7 @@ probe_run(const struct options *o, int stderr_fd)
 	if (code == TD_OK && o->command != NULL)
 		code = probe_exec(o, ss, n, stderr_fd);
 	else
-		code = report_json(o, ss, n, code);
+		code = finish_run(o, ss, n, code);
 	if (ss != &one)
 		free(ss);
 	return code;

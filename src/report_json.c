@@ -3,19 +3,13 @@
  * text, rendered as one JSON object and written whole or not at all.
  * Times are integer milliseconds since the run's start.
  */
-#include <sys/stat.h>
-
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <err.h>
-#include <limits.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tcpdial.h"
 #include "json.h"
@@ -83,6 +77,21 @@ put_addresses(struct json *j, const struct session *s)
 	json_close(j, ']');
 }
 
+/*
+ * Who closed first: whoever sent the first FIN; without one, the peer
+ * when it reset, else we did (our RST, or a close without waiting).
+ */
+static const char *
+first_closer(const struct session *s)
+{
+	if (s->how == END_LOST)
+		return NULL;
+	if (s->fin_sent_ms != -1)
+		return s->peer_closed_first ? "peer" : "us";
+	return s->peer_fin_ms != -1 || s->how == END_PEER_RESET ? "peer" :
+	    "us";
+}
+
 /* How the connection ended: the five words of SPEC 9, and who began. */
 static void
 put_close(struct json *j, const struct session *s)
@@ -95,12 +104,7 @@ put_close(struct json *j, const struct session *s)
 
 	json_open(j, "close", '{');
 	json_str(j, "how", how[s->how]);
-	if (s->how == END_LOST)
-		json_null(j, "first");
-	else
-		json_str(j, "first", s->how == END_PEER_RESET ||
-		    (s->how != END_ABORT && s->peer_closed_first) ? "peer" :
-		    "us");
+	json_str(j, "first", first_closer(s));
 	json_bool(j, "disconnect_completed", s->disconnect_done);
 	json_close(j, '}');
 }
@@ -160,10 +164,27 @@ put_connection(struct json *j, const struct options *o,
 		json_null(j, "tcp_info");
 }
 
+/*
+ * s's failure line: the one said and kept, or, when it was not said (-v,
+ * --any), rendered into buf as it would be; NULL when s did not fail.
+ */
+static const char *
+target_error(const struct options *o, const struct session *s, char *buf,
+    size_t size)
+{
+	if (s->code == TD_OK || s->code == GO_ON)
+		return NULL;
+	if (s->error[0] != '\0')
+		return s->error;
+	return report_failure_line(o, s, buf, size) ? buf : NULL;
+}
+
 /* One target's object. */
 static void
 put_target(struct json *j, const struct options *o, const struct session *s)
 {
+	char buf[ERROR_MAX];
+
 	json_open(j, NULL, '{');
 	json_str(j, "target", s->target->operand);
 	json_str(j, "host", s->target->host);
@@ -171,9 +192,7 @@ put_target(struct json *j, const struct options *o, const struct session *s)
 	json_int(j, "status", s->code, true);
 	json_str(j, "status_name", s->code == GO_ON ? "unfinished" :
 	    exitcode_name(s->code));
-	/* A failure after its end (a command that cannot run) is the run's. */
-	json_str(j, "error", s->code != TD_OK && s->code != GO_ON &&
-	    s->error[0] != '\0' ? s->error : NULL);
+	json_str(j, "error", target_error(o, s, buf, sizeof(buf)));
 	json_int(j, "attempts", s->tries, false);
 	put_ms(j, "resolve_ms", s, s->resolved_ms);
 	put_addresses(j, s);
@@ -182,46 +201,49 @@ put_target(struct json *j, const struct options *o, const struct session *s)
 }
 
 /*
- * The run's error line: the usage error, or the first target's failure
- * in operand order; none on success or for a signal.
+ * The run's error line: the usage error, or the first failing target's
+ * in operand order, or a failure after the targets' success (a command
+ * that cannot run); none on success or for a signal.
  */
 static const char *
 run_error(const struct options *o, const struct session *ss, size_t n,
-    int code)
+    int code, char *buf, size_t size)
 {
+	const char *e;
 	size_t i;
 
 	if (code == TD_OK || code > TD_SIGNAL_BASE)
 		return NULL;
-	if (code == TD_USAGE)
-		return o->usage;
+	if (n == 0)
+		return o->usage[0] != '\0' ? o->usage : NULL;
+	for (i = 0; i < n; i++)
+		if ((e = target_error(o, &ss[i], buf, size)) != NULL)
+			return e;
 	for (i = 0; i < n; i++)
 		if (ss[i].error[0] != '\0')
 			return ss[i].error;
 	return NULL;
 }
 
-/* The whole report as text, or NULL without memory. */
-static char *
-render(const struct options *o, struct session *ss, size_t n, int code,
-    size_t *len)
+/*
+ * The --json report of the sessions ss[0, n), ending with code, as one
+ * line of text; NULL without memory.  The caller frees it.
+ */
+char *
+report_json_text(const struct options *o, const struct session *ss,
+    size_t n, int code, size_t *len)
 {
 	struct json j = { NULL, 0, 0, false, false };
+	char buf[ERROR_MAX];
 	size_t i;
 
-	/* Failures not said (--any, -v) are rendered as they would be. */
-	for (i = 0; i < n; i++)
-		if (ss[i].code != GO_ON && ss[i].code != TD_OK &&
-		    ss[i].error[0] == '\0')
-			(void)report_failure_line(o, &ss[i], ss[i].error,
-			    sizeof(ss[i].error));
 	json_open(&j, NULL, '{');
 	json_str(&j, "version", PACKAGE_VERSION);
 	json_int(&j, "exit_status", code, false);
 	json_str(&j, "exit_name", exitcode_name(code));
 	json_int(&j, "signal", code > TD_SIGNAL_BASE ? code - TD_SIGNAL_BASE :
 	    -1, true);
-	json_str(&j, "error", run_error(o, ss, n, code));
+	json_str(&j, "error", run_error(o, ss, n, code, buf, sizeof(buf)));
 	json_int(&j, "elapsed_ms", n > 0 ? clock_now_ms() - ss[0].start_ms : 0,
 	    false);
 	json_open(&j, "targets", '[');
@@ -232,107 +254,10 @@ render(const struct options *o, struct session *ss, size_t n, int code,
 	return json_text(&j, len);
 }
 
-/* All of p[0, n) to fd.  Returns 0, or -1 with errno set. */
-static int
-write_all(int fd, const char *p, size_t n)
+/* The report could not be written (err says why); not with --quiet. */
+void
+report_json_unwritten(const struct options *o, int err)
 {
-	ssize_t k;
-
-	while (n > 0) {
-		if ((k = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* The text and its newline to fd, then closed.  Returns 0 or -1. */
-static int
-write_close(int fd, const char *text, size_t len)
-{
-	int saved;
-
-	if (write_all(fd, text, len) == -1 || write_all(fd, "\n", 1) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return close(fd);
-}
-
-/*
- * A regular file (or none yet) is written under a temporary name beside
- * it and renamed over it: whole or not at all.  Anything else (a device,
- * a FIFO, /dev/fd/N) is written as it is.  Returns 0, or -1 with errno.
- */
-static int
-write_file(const char *path, const char *text, size_t len)
-{
-	char tmp[PATH_MAX + 8], real[PATH_MAX];
-	struct stat st;
-	mode_t mask;
-	int fd, saved;
-
-	if (strcmp(path, "-") == 0)
-		return write_all(STDOUT_FILENO, text, len) == -1 ? -1 :
-		    write_all(STDOUT_FILENO, "\n", 1);
-	/* A symbolic link stays: the file it names is replaced. */
-	if (realpath(path, real) != NULL)
-		path = real;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
-			return -1;
-		return write_close(fd, text, len);
-	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1)
-		return -1;
-	/* As a plain create would: 0666 less the umask. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) == -1 ||
-	    write_close(fd, text, len) == -1 || rename(tmp, path) == -1) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Write the --json report, if asked for, of the sessions ss[0, n) ending
- * with code.  Returns code, or TD_IO when the report could not be written
- * and nothing had failed before.
- */
-int
-report_json(const struct options *o, struct session *ss, size_t n, int code)
-{
-	size_t len;
-	char *text;
-	int rc, err;
-
-	if (o->json == NULL)
-		return code;
-	if ((text = render(o, ss, n, code, &len)) == NULL) {
-		errno = ENOMEM;
-		rc = -1;
-	} else
-		rc = write_file(o->json, text, len);
-	err = errno;
-	free(text);
-	if (rc == 0)
-		return code;
-	errno = err;
-	warn("write report %s", o->json);
-	return code == TD_OK ? TD_IO : code;
+	if (!o->quiet)
+		warnc(err, "write report %s", o->json);
 }

@@ -298,6 +298,10 @@ int		 connector_run(const struct options *, struct session *,
 /* dial.c */
 int		 dial(const struct options *, struct session *);
 
+/* finish.c */
+int		 finish_run(const struct options *, const struct session *,
+		    size_t, int);
+
 /* eyeballs.c */
 size_t		 eyeballs_unique(struct sockaddr_storage *, size_t);
 void		 eyeballs_order(struct sockaddr_storage *, size_t);
@@ -379,6 +383,8 @@ void		 stdio_init(bool);
 void		 stdio_close_out(void);
 int		 stdio_quiet(void);
 void		 stdio_speak(int);
+int		 stdio_write_file(const char *, char *, size_t,
+		    const sigset_t *);
 
 /* report_connect.c */
 void		 report_resolved(const struct options *,
@@ -400,8 +406,9 @@ void		 report_first_byte(const struct options *,
 		    const struct session *);
 
 /* report_json.c */
-int		 report_json(const struct options *, struct session *, size_t,
-		    int);
+char		*report_json_text(const struct options *,
+		    const struct session *, size_t, int, size_t *);
+void		 report_json_unwritten(const struct options *, int);
 
 /* resolve.c */
 struct lookup	*resolve_start(const char *, const char *,

@@ -13,8 +13,8 @@ setup() {
 	JSON=$BATS_TEST_TMPDIR/report.json
 }
 
-# The report's keys, top level in this order; per target (any order),
-# per address, close, expect and tcp_info.
+# The report's keys, in the order the man page gives: top level, per
+# target, per address, close, expect and tcp_info.
 TOP_KEYS='["version","exit_status","exit_name","signal","error","elapsed_ms","targets"]'
 TARGET_KEYS='["target","host","port","status","status_name","error","attempts",
  "resolve_ms","addresses","local","remote","connect_ms","first_byte_ms",
@@ -30,7 +30,7 @@ def str_or_null: . == null or str;
 def names: ["ok","failure","usage","resolve","refused","timeout",
     "unreachable","bind","reset","idle","disconnect","io","check","lost",
     "signal","command"];
-def endpoint: . == null or (keys == ["address","port"] and
+def endpoint: . == null or (keys_unsorted == ["address","port"] and
     (.address | str) and (.port | int));
 keys_unsorted == $top
 and (.version | str) and (.version | length > 0)
@@ -41,29 +41,29 @@ and (.error | str_or_null)
 and (.elapsed_ms | int)
 and (.targets | type == "array")
 and all(.targets[];
-    keys == ($tk | sort)
+    keys_unsorted == $tk
     and (.target | str) and (.host | str) and (.port | int)
     and (.status | int_or_null) and (.status_name | str)
     and (.error | str_or_null) and (.attempts | int)
     and (.resolve_ms | int_or_null)
     and (.addresses | type == "array")
     and all(.addresses[];
-        keys == (["address","family","started_ms","ended_ms","outcome"] | sort)
+        keys_unsorted == ["address","family","started_ms","ended_ms","outcome"]
         and (.address | str) and (.family == "ipv4" or .family == "ipv6")
         and (.started_ms | int_or_null) and (.ended_ms | int_or_null)
         and (.outcome | str))
     and (.local | endpoint) and (.remote | endpoint)
     and (.connect_ms | int_or_null) and (.first_byte_ms | int_or_null)
     and (.bytes_sent | int) and (.bytes_received | int)
-    and (.close | . == null or (keys == ["disconnect_completed","first","how"]
+    and (.close | . == null or (keys_unsorted == ["how","first","disconnect_completed"]
         and (.how as $h | any("graceful","abort","peer_reset","cut","lost";
             . == $h))
         and (.first == "us" or .first == "peer" or .first == null)
         and (.disconnect_completed | type == "boolean")))
-    and (.expect | . == null or (keys == ["matched","ms"] and
+    and (.expect | . == null or (keys_unsorted == ["matched","ms"] and
         (.matched | type == "boolean") and (.ms | int_or_null)))
-    and (.tcp_info | . == null or (keys == (["rtt_us","rttvar_us",
-        "retransmits","total_retrans","snd_cwnd","pmtu"] | sort) and
+    and (.tcp_info | . == null or (keys_unsorted == ["rtt_us","rttvar_us",
+        "retransmits","total_retrans","snd_cwnd","pmtu"] and
         all(.[]; int))))
 '
 
@@ -208,8 +208,12 @@ version() {
 
 @test "a peer that resets: exit 8, close.how peer_reset, first peer" {
 	start_peer -t 10 accept await rst
-	run -8 --separate-stderr bash -c 'printf "GET /\n" |
-	    "$TCPDIAL" --json "$2" 127.0.0.1 "$1"' _ "$PORT" "$JSON"
+	# stdin stays open: no FIN of ours, the peer's reset comes first.
+	hold_stdin
+	printf 'GET /\n' >&5
+	run -8 --separate-stderr "$TCPDIAL" --json "$JSON" 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" 5>&-
+	release_stdin
 	finish_peer
 	shape_ok
 	error_is_stderr
@@ -632,6 +636,110 @@ utf8_clean() {
 	wait_for "the report through the pipe" jq -e . "$JSON"
 	shape_ok
 	jqe '.exit_status == 0'
+}
+
+@test "--json /dev/stdout and /dev/fd/N: written to that descriptor, appending" {
+	start_peer -t 10 accept accept sink
+	echo earlier >"$BATS_TEST_TMPDIR/log"
+	run -0 --separate-stderr bash -c '"$TCPDIAL" -z --json /dev/stdout \
+	    "127.0.0.1:$1" >>"$2"; "$TCPDIAL" -z --json /dev/fd/7 \
+	    "127.0.0.1:$1" 7>>"$2"' _ "$PORT" "$BATS_TEST_TMPDIR/log"
+	[ -z "$stderr" ]
+	cat "$BATS_TEST_TMPDIR/log"
+	# Not replaced by a renamed file, nor written from its start.
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/log")" = earlier ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/log")" = 3 ]
+	sed -n 2p "$BATS_TEST_TMPDIR/log" >"$JSON"
+	shape_ok
+	sed -n 3p "$BATS_TEST_TMPDIR/log" >"$JSON"
+	shape_ok
+	jqe '.exit_status == 0'
+}
+
+@test "a symbolic link as FILE: followed, the link stays, nothing left beside" {
+	local port
+	port=$(free_port)
+	echo old >"$JSON"
+	ln -s report.json "$BATS_TEST_TMPDIR/link"
+	run -4 --separate-stderr "$TCPDIAL" -z --json "$BATS_TEST_TMPDIR/link" \
+	    "127.0.0.1:$port"
+	[ -L "$BATS_TEST_TMPDIR/link" ]
+	shape_ok
+	jqe '.exit_status == 4'
+	# No temporary name left beside the link or the file.
+	ls -a "$BATS_TEST_TMPDIR"
+	[ -z "$(ls -a "$BATS_TEST_TMPDIR" | grep -E '^(link|report\.json)\.')" ]
+}
+
+@test "a FIFO nobody reads: SIGTERM still ends the run, 143, one line" {
+	start_peer -t 10 accept sink
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	"$TCPDIAL" -v -z --json "$BATS_TEST_TMPDIR/fifo" "127.0.0.1:$PORT" \
+	    </dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$!
+	wait_for "the connection" grep -q "^tcpdial: connected to" \
+	    "$BATS_TEST_TMPDIR/err"
+	kill -TERM "$pid"
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 143 ]
+	grep -q "^tcpdial: write report $BATS_TEST_TMPDIR/fifo: " \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "a usage error with --json - to a closed pipe: exit 2 and EPIPE, no SIGPIPE" {
+	local rc
+	mkfifo "$BATS_TEST_TMPDIR/pipe"
+	# A writer whose every reader is gone: a write gets EPIPE (SIGPIPE).
+	exec 6<>"$BATS_TEST_TMPDIR/pipe"
+	exec 7>"$BATS_TEST_TMPDIR/pipe"
+	exec 6<&-
+	rc=0
+	"$TCPDIAL" -z --json - 127.0.0.1 0 >&7 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	exec 7>&-
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$rc" = 2 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/err")" = \
+	    "tcpdial: write report -: Broken pipe" ]
+}
+
+@test "--json - with -- COMMAND: a usage error, stdout is the command's" {
+	bad "--json -: not with a command (stdout is the command's)" \
+	    -z --json - 127.0.0.1:PORT -- true
+}
+
+@test "close.first: the peer's FIN came first, then our RST (--close abort)" {
+	start_peer -t 20 accept send 10 fin sink
+	hold_stdin
+	"$TCPDIAL" --close abort --json "$JSON" 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" >/dev/null 2>"$BATS_TEST_TMPDIR/err" \
+	    3>&- 5>&- &
+	local pid=$!
+	wait_for "the peer's FIN" in_state close-wait "$PORT"
+	release_stdin
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 0 ]
+	finish_peer
+	[ "$(report client_end)" = RST ]
+	shape_ok
+	jqe '.targets[0].close | .how == "abort" and .first == "peer"'
+}
+
+@test "a check's reply: first_byte_ms set; the peer closing first: first peer" {
+	start_peer -t 10 accept read 6 say $'+PONG\r\n' fin sink
+	run -0 --separate-stderr "$TCPDIAL" --send 'PING\r\n' --expect +PONG \
+	    --json "$JSON" "127.0.0.1:$PORT"
+	shape_ok
+	jqe '.targets[0] | .first_byte_ms != null
+	    and .connect_ms <= .first_byte_ms and .bytes_received == 7
+	    and .expect.matched == true and .first_byte_ms <= .expect.ms'
+	# The reply closed a check that still wanted more: the peer's FIN.
+	start_peer -t 10 accept read 6 say 'nope' fin sink
+	run -12 --separate-stderr "$TCPDIAL" --send 'PING\r\n' --expect +PONG \
+	    --json "$JSON" "127.0.0.1:$PORT"
+	shape_ok
+	jqe '.targets[0] | .close.first == "peer" and .expect.matched == false'
 }
 
 @test "-z --json - writes the object on stdout" {
