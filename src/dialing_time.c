@@ -15,7 +15,8 @@ dialing_check(struct connector *c, struct dialing *d, short revents,
 {
 	int code;
 
-	if ((code = expect_step(&d->s->check, c->o, d->s, revents)) != GO_ON) {
+	if ((code = expect_step(&d->s->check, c->o, d->s, revents,
+	    now)) != GO_ON) {
 		d->s->check.ended_ms = now;
 		report_check(c->o, d->s);
 		dialing_try_over(c, d, code, now);

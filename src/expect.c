@@ -80,7 +80,8 @@ keep_head(struct check *k, const char *p, size_t n)
  * came before (the last expect_len - 1 bytes, all a match can span).
  */
 static int
-read_more(struct check *k, const struct options *o, struct session *s)
+read_more(struct check *k, const struct options *o, struct session *s,
+    long long now)
 {
 	char buf[EXPECT_MAX + EXPECT_CHUNK];
 	size_t room = EXPECT_READ_MAX - k->got, have;
@@ -95,11 +96,11 @@ read_more(struct check *k, const struct options *o, struct session *s)
 	if (n == -1)
 		return failed(k, CHECK_READ, errno);
 	if (n == 0) {
-		s->peer_fin_ms = clock_now_ms();
+		s->peer_fin_ms = now;
 		return failed(k, CHECK_CLOSED, 0);
 	}
 	if (k->got == 0)
-		s->first_byte_ms = clock_now_ms();
+		s->first_byte_ms = now;
 	keep_head(k, buf + k->keep, (size_t)n);
 	k->got += (size_t)n;
 	s->bytes_in += (unsigned long long)n;
@@ -116,12 +117,13 @@ read_more(struct check *k, const struct options *o, struct session *s)
 }
 
 /*
- * One step on poll's revents for the socket.  Returns GO_ON, TD_OK once
+ * One step on poll's revents for the socket, at now (poll's return, the
+ * time the check's end is given too).  Returns GO_ON, TD_OK once
  * everything is sent and the reply matched, or TD_CHECK (k->fail).
  */
 int
 expect_step(struct check *k, const struct options *o, struct session *s,
-    short revents)
+    short revents, long long now)
 {
 	int code = GO_ON;
 
@@ -129,7 +131,7 @@ expect_step(struct check *k, const struct options *o, struct session *s,
 		code = send_more(k, o, s);
 	if (code == GO_ON && o->expect != NULL && !k->matched &&
 	    (revents & (POLLIN | POLLERR | POLLHUP)))
-		code = read_more(k, o, s);
+		code = read_more(k, o, s, now);
 	if (code == GO_ON && k->sent == o->send_len &&
 	    (o->expect == NULL || k->matched))
 		code = TD_OK;

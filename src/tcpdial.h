@@ -317,7 +317,7 @@ int		 exitcode_session(int);
 void		 expect_start(struct check *);
 short		 expect_events(const struct check *, const struct options *);
 int		 expect_step(struct check *, const struct options *,
-		    struct session *, short);
+		    struct session *, short, long long);
 int		 expect_timed_out(struct check *);
 
 /* hangup.c */
