@@ -79,27 +79,38 @@ addr_len(const struct sockaddr_storage *ss)
 }
 
 /*
+ * The numeric address of ss into host ("?" if it has none); returns its
+ * port.  inet_ntop, not getnameinfo: a probe pays for every page
+ * touched, and only a failure, -v or --json formats at all.
+ */
+int
+addr_numeric(char host[INET6_ADDRSTRLEN], const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+	const void *addr;
+
+	addr = ss->ss_family == AF_INET6 ? (const void *)&sin6->sin6_addr :
+	    (const void *)&sin->sin_addr;
+	if (inet_ntop(ss->ss_family, addr, host, INET6_ADDRSTRLEN) == NULL)
+		strlcpy(host, "?", INET6_ADDRSTRLEN);
+	return ntohs(ss->ss_family == AF_INET6 ? sin6->sin6_port :
+	    sin->sin_port);
+}
+
+/*
  * "127.0.0.1 port 80", or "localhost (::1) port 80" when name (which may
  * be NULL) is not the address itself; no port for port 0 (a bind the
- * kernel picks the port of).  inet_ntop, not getnameinfo: a probe pays
- * for every page touched, and only a failure or -v formats at all.
+ * kernel picks the port of).
  */
 void
 addr_format(char *buf, size_t len, const char *name,
     const struct sockaddr_storage *ss)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
 	char host[INET6_ADDRSTRLEN];
-	const void *addr;
 	int port;
 
-	addr = ss->ss_family == AF_INET6 ? (const void *)&sin6->sin6_addr :
-	    (const void *)&sin->sin_addr;
-	port = ntohs(ss->ss_family == AF_INET6 ? sin6->sin6_port :
-	    sin->sin_port);
-	if (inet_ntop(ss->ss_family, addr, host, sizeof(host)) == NULL)
-		strlcpy(host, "?", sizeof(host));
+	port = addr_numeric(host, ss);
 	if (name == NULL || strcmp(name, host) == 0)
 		snprintf(buf, len, port != 0 ? "%s port %d" : "%s", host, port);
 	else

@@ -119,9 +119,7 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 	}
 	/* A conversation cut short: its connection, not a winner's. */
 	if (d->phase == PH_CHECKING && d->s->fd != -1) {
-		if (c->o->json != NULL)
-			tcpinfo_take(d->s->fd, &d->s->tcpi);
-		close(d->s->fd);
+		tcpinfo_close(d->s->fd, c->o->json != NULL, &d->s->tcpi);
 		d->s->fd = -1;
 		c->sockets--;
 	}

@@ -6,28 +6,31 @@
 
 #include "tcpdial.h"
 
+/* Indexed by the code itself: the codes are small and dense. */
 static const struct {
-	int code;
 	const char *meaning;
 	const char *name;
 } table[] = {
-#define X(sym, num, text, name) { sym, text, name },
+#define X(sym, num, text, name) [num] = { text, name },
 	TD_EXIT_CODES
 #undef X
 };
+
+/* Whether code has an entry in the table. */
+static bool
+listed(int code)
+{
+	return code >= 0 && (size_t)code < sizeof(table) / sizeof(table[0]) &&
+	    table[code].name != NULL;
+}
 
 /* The one-line meaning of code, as the man page's EXIT STATUS says it. */
 const char *
 exitcode_meaning(int code)
 {
-	size_t i;
-
 	if (code > TD_SIGNAL_BASE)
 		return "ended by a signal";
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (table[i].code == code)
-			return table[i].meaning;
-	return "unknown";
+	return listed(code) ? table[code].meaning : "unknown";
 }
 
 /*
@@ -37,16 +40,11 @@ exitcode_meaning(int code)
 const char *
 exitcode_name(int code)
 {
-	size_t i;
-
 	if (code > TD_SIGNAL_BASE)
 		return "signal";
 	if (code == TD_CMD_CANNOT_RUN || code == TD_CMD_NOT_FOUND)
 		return "command";
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (table[i].code == code)
-			return table[i].name;
-	return "unknown";
+	return listed(code) ? table[code].name : "unknown";
 }
 
 /* The exit code for errno err from connect(2) or the connect wait. */

@@ -38,6 +38,7 @@ finish_run(const struct options *o, const struct session *ss, size_t n,
 	if (err == 0)
 		return code;
 	report_json_unwritten(o, err);
+	/* A signal that came while it was written (EINTR) outranks 11. */
 	if (code == TD_OK && sig_count() > 0)
 		return TD_SIGNAL_BASE + sig_first();
 	return code == TD_OK ? TD_IO : code;

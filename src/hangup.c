@@ -146,15 +146,6 @@ wait_disconnect(const struct options *o, struct session *s)
 	return state;
 }
 
-/* Close the socket; for --json, its TCP_INFO is read first. */
-static void
-close_socket(const struct options *o, struct session *s)
-{
-	if (o->json != NULL)
-		tcpinfo_take(s->fd, &s->tcpi);
-	close(s->fd);
-}
-
 /*
  * RST: SO_LINGER {1, 0} makes close() discard unsent data and reset.
  * Returns code, or TD_FAILURE when SO_LINGER could not be set and
@@ -170,11 +161,11 @@ close_abort(const struct options *o, struct session *s, int code)
 		report_no_rst(s);
 		/* A plain close: unread data would make it an RST after all. */
 		drain_queue(s->fd);
-		close_socket(o, s);
+		tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
 		s->how = END_CUT;
 		return code == TD_OK ? TD_FAILURE : code;
 	}
-	close_socket(o, s);
+	tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
 	s->how = END_ABORT;
 	report_note(o, s, NOTE_RST_SENT, 0);
 	return code;
@@ -187,7 +178,7 @@ close_graceful(const struct options *o, struct session *s)
 	if (s->fin_sent_ms == -1)
 		hangup_fin(o, s);
 	drain_queue(s->fd);
-	close_socket(o, s);
+	tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
 }
 
 /* Close now, as --close says.  Returns code, as close_abort(). */
@@ -209,7 +200,7 @@ disconnect_failed(const struct options *o, struct session *s, int code)
 	/* Not a disconnect: what we sent last may never have come. */
 	s->how = failed == TD_LOST ? END_LOST : END_PEER_RESET;
 	report_broken(s, "disconnect from");
-	close_socket(o, s);
+	tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
 	return code > TD_SIGNAL_BASE ? code : failed;
 }
 
@@ -264,7 +255,7 @@ hangup_end(const struct options *o, struct session *s, int code)
 	switch (s->how) {
 	case END_PEER_RESET:
 	case END_LOST:
-		close_socket(o, s);
+		tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
 		break;
 	case END_ABORT:
 		code = close_abort(o, s, code);

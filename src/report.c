@@ -11,13 +11,23 @@
 
 #include "tcpdial.h"
 
+/* Keep a failure line in s (NULL: none yet), the first one only. */
+void
+report_keep(struct session *s, const char *line)
+{
+	if (s != NULL && s->error[0] == '\0')
+		strlcpy(s->error, line, sizeof(s->error));
+}
+
+static void	fail(struct session *, bool, int, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
 /*
- * Say a failure: one line on stderr, the system's reason (err) after the
- * text unless err is 0.  The first one said is kept in s->error (s NULL:
- * none yet) for the --json report.
+ * A failure's line, the system's reason (err) after the text unless err
+ * is 0: kept in s for the --json report, and said on stderr if say.
  */
 static void
-fail(struct session *s, int err, const char *fmt, ...)
+fail(struct session *s, bool say, int err, const char *fmt, ...)
 {
 	char line[ERROR_MAX];
 	va_list ap;
@@ -29,17 +39,9 @@ fail(struct session *s, int err, const char *fmt, ...)
 		strlcat(line, ": ", sizeof(line));
 		strlcat(line, strerror(err), sizeof(line));
 	}
-	if (s != NULL && s->error[0] == '\0')
-		strlcpy(s->error, line, sizeof(s->error));
-	warnx("%s", line);
-}
-
-/* Keep a failure line said elsewhere (the connect phase's) in s. */
-void
-report_keep(struct session *s, const char *line)
-{
-	if (s->error[0] == '\0')
-		strlcpy(s->error, line, sizeof(s->error));
+	report_keep(s, line);
+	if (say)
+		warnx("%s", line);
 }
 
 /*
@@ -62,7 +64,7 @@ report_disconnect_late(const struct options *o, struct session *s)
 {
 	long long ms = o->disconnect_wait_ms;
 
-	fail(s, 0, "%s: disconnect not complete after %lld ms",
+	fail(s, true, 0, "%s: disconnect not complete after %lld ms",
 	    report_peer(s), ms != -1 ? ms : SIGNAL_GRACE_MS);
 }
 
@@ -74,9 +76,10 @@ void
 report_broken(struct session *s, const char *op)
 {
 	if (s->how == END_LOST)
-		fail(s, errno, "%s %s: connection lost", op, report_peer(s));
+		fail(s, true, errno, "%s %s: connection lost", op,
+		    report_peer(s));
 	else
-		fail(s, errno, "%s %s", op, report_peer(s));
+		fail(s, true, errno, "%s %s", op, report_peer(s));
 }
 
 /* -i ran out; the line says which side stalled. */
@@ -89,7 +92,7 @@ report_idle(const struct options *o, struct session *s, enum stall why)
 		[STALL_STDOUT_FULL] = "stdout took nothing",
 	};
 
-	fail(s, 0, "%s: no traffic for %lld ms (idle timeout): %s",
+	fail(s, true, 0, "%s: no traffic for %lld ms (idle timeout): %s",
 	    report_peer(s), o->idle_ms, side[why]);
 }
 
@@ -97,7 +100,7 @@ report_idle(const struct options *o, struct session *s, enum stall why)
 void
 report_max_time(const struct options *o, struct session *s)
 {
-	fail(s, 0, "%s: max time of %lld ms reached", report_peer(s),
+	fail(s, true, 0, "%s: max time of %lld ms reached", report_peer(s),
 	    o->max_time_ms);
 }
 
@@ -105,7 +108,7 @@ report_max_time(const struct options *o, struct session *s)
 void
 report_unwritten(struct session *s, size_t n)
 {
-	fail(s, 0, "write to stdout: %zu bytes received were not written",
+	fail(s, true, 0, "write to stdout: %zu bytes received were not written",
 	    n);
 }
 
@@ -220,14 +223,15 @@ report_local(struct session *s, enum local what)
 		[LOCAL_MEMORY] = "connect phase",
 	};
 
-	fail(s, errno, "%s", op[what]);
+	fail(s, true, errno, "%s", op[what]);
 }
 
 /* SO_LINGER failed: no RST was sent, and the line says so. */
 void
 report_no_rst(struct session *s)
 {
-	fail(s, errno, "set SO_LINGER on %s (no RST sent)", report_peer(s));
+	fail(s, true, errno, "set SO_LINGER on %s (no RST sent)",
+	    report_peer(s));
 }
 
 /*
@@ -237,10 +241,5 @@ report_no_rst(struct session *s)
 void
 report_run_failed(struct session *s, const char *cmd, bool say)
 {
-	char line[ERROR_MAX];
-
-	snprintf(line, sizeof(line), "run %s: %s", cmd, strerror(errno));
-	report_keep(s, line);
-	if (say)
-		warnx("%s", line);
+	fail(s, say, errno, "run %s", cmd);
 }

@@ -3,9 +3,6 @@
  * text, rendered as one JSON object and written whole or not at all.
  * Times are integer milliseconds since the run's start.
  */
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,21 +24,15 @@ static void
 put_address(struct json *j, const struct sockaddr_storage *sa,
     bool with_port)
 {
-	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
 	char text[INET6_ADDRSTRLEN];
+	int port = addr_numeric(text, sa);
 
-	if (sa->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
-	else
-		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
 	json_str(j, "address", text);
 	if (!with_port)
 		json_str(j, "family", sa->ss_family == AF_INET6 ? "ipv6" :
 		    "ipv4");
 	else
-		json_int(j, "port", ntohs(sa->ss_family == AF_INET6 ?
-		    in6->sin6_port : in->sin_port), false);
+		json_int(j, "port", port, false);
 }
 
 /* An attempt's end, as a word. */

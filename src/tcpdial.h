@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
 #include <netdb.h>
 
 #include <poll.h>
@@ -267,6 +268,8 @@ int		 addr_family(const char *);
 bool		 addr_literal(const char *, const char *, int,
 		    struct sockaddr_storage *);
 socklen_t	 addr_len(const struct sockaddr_storage *);
+int		 addr_numeric(char [INET6_ADDRSTRLEN],
+		    const struct sockaddr_storage *);
 void		 addr_format(char *, size_t, const char *,
 		    const struct sockaddr_storage *);
 
@@ -368,7 +371,7 @@ void		 report_summary(const struct options *, const struct session *,
 		    int);
 
 /* tcpinfo.c */
-void		 tcpinfo_take(int, struct tcp_facts *);
+void		 tcpinfo_close(int, bool, struct tcp_facts *);
 
 /* target.c */
 int		 target_parse(int, char **, char **, struct options *, char *,

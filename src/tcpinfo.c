@@ -8,11 +8,12 @@
 #include <netinet/tcp.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "tcpdial.h"
 
 /* Read fd's TCP_INFO into *t; t->taken says whether the kernel gave it. */
-void
+static void
 tcpinfo_take(int fd, struct tcp_facts *t)
 {
 	struct tcp_info ti;
@@ -28,4 +29,13 @@ tcpinfo_take(int fd, struct tcp_facts *t)
 	t->total_retrans = ti.tcpi_total_retrans;
 	t->snd_cwnd = ti.tcpi_snd_cwnd;
 	t->pmtu = ti.tcpi_pmtu;
+}
+
+/* Close a connection's fd, reading its TCP_INFO into *t first if want. */
+void
+tcpinfo_close(int fd, bool want, struct tcp_facts *t)
+{
+	if (want)
+		tcpinfo_take(fd, t);
+	close(fd);
 }

@@ -12,6 +12,8 @@
 bats_require_minimum_version 1.5.0
 
 load doc-helpers
+# start_peer and finish_peer, for the --json report's members.
+load helpers
 
 setup() {
 	: "${TCPDIAL:?TCPDIAL must name the tcpdial binary}"
@@ -171,22 +173,10 @@ members_in_order() {
 # every object that can be null filled in: a connection (local, remote,
 # close, tcp_info) with a check (expect), to a test peer that answers.
 json_report() {
-	: "${PEER:?PEER must name the test peer (tests/peer)}"
-	local port= i
-	"$PEER" -t 10 accept read 6 say $'+PONG\r\n' sink >"$T/peer.port" \
-	    2>"$T/peer.err" 3>&- &
-	local peer_pid=$!
-	for ((i = 0; i < 500; i++)); do
-		port=$(cat "$T/peer.port" 2>/dev/null) || true
-		[[ $port =~ ^[0-9]+$ ]] && break
-		sleep 0.02
-	done
-	[[ $port =~ ^[0-9]+$ ]] ||
-	    { echo "the test peer printed no port: $(cat "$T/peer.err")"; return 1; }
+	start_peer -t 10 accept read 6 say $'+PONG\r\n' sink
 	run --separate-stderr "$TCPDIAL" -w 5 --send 'PING\r\n' --expect +PONG \
-	    --json "$1" 127.0.0.1 "$port"
-	kill "$peer_pid" 2>/dev/null || true
-	wait "$peer_pid" 2>/dev/null || true
+	    --json "$1" 127.0.0.1 "$PORT"
+	finish_peer
 	[[ $status -eq 0 ]] ||
 	    { echo "tcpdial --json $1 ... exited $status (is --json implemented?): $stderr"; return 1; }
 	[[ -s $1 ]] || { echo "tcpdial --json $1 wrote no report"; return 1; }
