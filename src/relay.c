@@ -191,7 +191,7 @@ fin_point(const struct options *o, struct session *s, struct relay *r)
 		return r->end_code;
 	}
 	if (o->half_close && hangup_fin(o, s) == -1) {
-		/* Never fall through to the graceful end below. */
+		/* transition() ends it as a failed connection. */
 		connection_failed(r, s, "send FIN to");
 		return GO_ON;
 	}
@@ -204,6 +204,26 @@ fin_point(const struct options *o, struct session *s, struct relay *r)
 }
 
 /*
+ * A failed connection (reset or lost): GO_ON until what the peer sent
+ * is on stdout, then the code to end with.
+ */
+static int
+failed_end(const struct session *s, const struct relay *r)
+{
+	if (buf_has_data(&r->down))
+		return GO_ON;
+	if (r->end_code != TD_OK)
+		return r->end_code;
+	return s->how == END_LOST ? TD_LOST : TD_RESET;
+}
+
+static bool
+failed(const struct session *s)
+{
+	return s->how == END_PEER_RESET || s->how == END_LOST;
+}
+
+/*
  * What the state says now: GO_ON, or the code to end with.  Every
  * transition of the session's end is here, in the order they can fire.
  */
@@ -212,14 +232,8 @@ transition(const struct options *o, struct session *s, struct relay *r)
 {
 	int code;
 
-	/* A failed connection: end once what the peer sent is on stdout. */
-	if (s->how == END_PEER_RESET || s->how == END_LOST) {
-		if (buf_has_data(&r->down))
-			return GO_ON;
-		if (r->end_code != TD_OK)
-			return r->end_code;
-		return s->how == END_LOST ? TD_LOST : TD_RESET;
-	}
+	if (failed(s))
+		return failed_end(s, r);
 	/* The peer's FIN and all before it written: stdout's end too. */
 	if (r->peer_done && !r->stdout_closed && !buf_has_data(&r->down)) {
 		stdio_close_out();
@@ -233,6 +247,9 @@ transition(const struct options *o, struct session *s, struct relay *r)
 	if (r->stdin_done && !buf_has_data(&r->up) && !r->at_fin_point &&
 	    (code = fin_point(o, s, r)) != GO_ON)
 		return code;
+	/* Our FIN met a reset: not the graceful end below. */
+	if (failed(s))
+		return failed_end(s, r);
 	/* Both sides finished and stdout flushed: a graceful end. */
 	if (r->at_fin_point && r->peer_done && !buf_has_data(&r->down)) {
 		s->how = o->close_mode == CLOSE_ABORT ? END_ABORT :

@@ -370,6 +370,17 @@ lost_session() {
 	[ "$(report client_end)" = FIN ]
 }
 
+@test "our FIN meets a reset: one line, exit 8 at once, no disconnect wait" {
+	start_peer -t 60 accept sink
+	# shutdown(2) fails as after a reset (ENOTCONN).  The end must not
+	# fall through to the graceful close's wait, which never completes.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    run -8 --separate-stderr timeout 30 strace -o /dev/null \
+	    -e trace=shutdown -e inject=shutdown:error=ENOTCONN \
+	    "$TCPDIAL_BIN" 127.0.0.1 "$PORT" < <(printf x)
+	[ "$stderr" = "tcpdial: send FIN to 127.0.0.1 port $PORT: Connection reset by peer" ]
+}
+
 @test "ports exhausted (EADDRNOTAVAIL) without -s or -p: exit 7" {
 	need_root
 	make_netns
