@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "hexdump.h"
 #include "relay.h"
 
 /* Room left at the tail of b. */
@@ -26,11 +27,12 @@ room(const struct buf *b)
 /*
  * Set up b to move from in to out, one of which is the socket sock.  The
  * other end's kind picks the mover: splice for a pipe, sendfile for a
- * regular file as the source, copy otherwise or when crlf must see
- * every byte.
+ * regular file as the source, copy otherwise or when crlf or a hexdump
+ * (dump, NULL if none) must see every byte.
  */
 void
-buf_init(struct buf *b, int in, int out, int sock, bool crlf)
+buf_init(struct buf *b, int in, int out, int sock, bool crlf,
+    struct hexdump *dump)
 {
 	int stdio = in == sock ? out : in;
 	struct stat st;
@@ -41,6 +43,7 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf)
 	b->off = b->len = 0;
 	b->pending = false;
 	b->crlf = crlf;
+	b->dump = dump != NULL && dump->fd != -1 ? dump : NULL;
 	b->prev_cr = false;
 	b->moved = 0;
 	b->mover = MOVER_COPY;
@@ -52,7 +55,7 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf)
 	 * not reopened non-blocking (stdio.c), so each call says so itself.
 	 */
 	b->stdio_sock = S_ISSOCK(st.st_mode);
-	if (crlf)
+	if (crlf || b->dump != NULL)
 		return;
 	if (S_ISFIFO(st.st_mode))
 		b->mover = MOVER_SPLICE;
@@ -194,6 +197,7 @@ zero_copy(struct buf *b, bool from_source)
 ssize_t
 buf_step(struct buf *b, bool from_source)
 {
+	const char *at = b->data + b->off + (from_source ? b->len : 0);
 	ssize_t n;
 
 	if (b->mover != MOVER_COPY)
@@ -202,6 +206,11 @@ buf_step(struct buf *b, bool from_source)
 		n = drain(b);
 	else
 		n = b->crlf ? fill_crlf(b) : fill(b);
+	/* What crossed the connection, for --hexdump. */
+	if (n > 0 && b->dump != NULL && (from_source ? b->in : b->out) ==
+	    b->sock)
+		hexdump_bytes(b->dump, from_source ? HEX_RECEIVED : HEX_SENT,
+		    at, (size_t)n);
 	if (n > 0)
 		b->moved += (unsigned long long)n;
 	if (n == -1 && errno == EINVAL && b->mover != MOVER_COPY &&

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tcpdial.h"
+#include "hexdump.h"
 
 int
 main(int argc, char *argv[])
@@ -16,6 +17,7 @@ main(int argc, char *argv[])
 	 * leak checker, run after main returns, sees it still reachable.
 	 */
 	static struct options o;
+	static struct hexdump dump;	/* 64 KiB of lines: not on the stack */
 	struct session s;
 	int code, stderr_fd = -1;
 
@@ -42,12 +44,13 @@ main(int argc, char *argv[])
 	if (stderr_fd != -1)
 		close(stderr_fd);
 
-	code = dial(&o, &s);
+	code = dial(&o, &s, &dump);
 	if (code != TD_OK)
-		return finish_run(&o, &s, 1, code);
-	code = relay_run(&o, &s);
+		return finish_run(&o, &s, 1, hexdump_end(&dump, &s, code));
+	code = relay_run(&o, &s, &dump);
+	code = hangup_end(&o, &s, code);
 	/* The target's outcome is the session's. */
-	s.code = code = hangup_end(&o, &s, code);
+	s.code = code = hexdump_end(&dump, &s, code);
 	code = finish_run(&o, &s, 1, code);
 	report_summary(&o, &s, code);
 	return code;

@@ -29,6 +29,7 @@ static const struct option longopts[] = {
 	{ "expect-timeout",	required_argument,	NULL,
 	    OPT_EXPECT_TIMEOUT },
 	{ "help",		no_argument,		NULL,	'h' },
+	{ "hexdump",		required_argument,	NULL,	OPT_HEXDUMP },
 	{ "idle-timeout",	required_argument,	NULL,	'i' },
 	{ "interval",		required_argument,	NULL,	OPT_INTERVAL },
 	{ "invert",		no_argument,		NULL,	OPT_INVERT },
@@ -247,9 +248,10 @@ set_option(struct options *o, int ch, const char *name, char **argv)
 	case OPT_SETTLE:
 		return get_duration(o, name, optarg, true, &o->settle_ms);
 	case OPT_JSON:
+	case OPT_HEXDUMP:
 		if (optarg[0] == '\0')
 			return usage_error(o, "%s: empty file name", name);
-		o->json = optarg;
+		*(ch == OPT_JSON ? &o->json : &o->hexdump) = optarg;
 		return 0;
 	}
 	return set_wait_option(o, ch, name);

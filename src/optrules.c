@@ -33,7 +33,8 @@ static const struct {
  * imply it) conflicts with every option of a session.
  */
 static const int probe_opts[] = { 'z', OPT_SEND, OPT_EXPECT, OPT_INVERT };
-static const int session_opts[] = { 'C', 'i', 'q', OPT_NO_HALF, OPT_SETTLE };
+static const int session_opts[] = { 'C', 'i', 'q', OPT_HEXDUMP, OPT_NO_HALF,
+    OPT_SETTLE };
 
 /* "a and b cannot be used together", or "a requires b".  Returns -1. */
 static int

@@ -4,7 +4,8 @@
  * (buf.c moves the bytes); poll for reading only when a direction has
  * room and for writing only when it has data, which bounds memory and
  * gives backpressure for free.  The session's deadlines are in
- * deadline.c; every ending flushes what was received before it returns.
+ * deadline.c, its endings in relay_end.c; every ending flushes what was
+ * received before it returns.
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,28 +29,6 @@ would_block(void)
 }
 
 /*
- * The connection failed under us: reset by the peer, or lost (the
- * retransmissions timed out, the path became unreachable).  Keep what
- * the peer sent; read and send no more.
- */
-static void
-connection_failed(struct relay *r, struct session *s, const char *op)
-{
-	/*
-	 * We never write after our own FIN, so EPIPE on the socket means a
-	 * failure whose error an earlier partial write already consumed.
-	 */
-	if (errno == EPIPE)
-		errno = ECONNRESET;
-	s->how = exitcode_session(errno) == TD_LOST ? END_LOST :
-	    END_PEER_RESET;
-	report_broken(s, op);
-	r->peer_done = true;
-	r->stdin_done = true;
-	buf_discard(&r->up);
-}
-
-/*
  * stdin to the socket, by whichever path.  from_source: stdin polled
  * readable (else the socket polled writable).  Returns GO_ON, or TD_IO
  * for a stdin read error.
@@ -70,7 +49,7 @@ move_up(const struct options *o, struct session *s, struct relay *r,
 	if (n != -1 || would_block())
 		return GO_ON;
 	if (buf_socket_failed(&r->up, from_source)) {
-		connection_failed(r, s, "write to");
+		relay_failed(r, s, "write to");
 		return GO_ON;
 	}
 	report_local(s, LOCAL_STDIN);
@@ -116,7 +95,7 @@ move_down(const struct options *o, struct session *s, struct relay *r,
 	if (n != -1 || would_block())
 		return GO_ON;
 	if (buf_socket_failed(&r->down, from_source)) {
-		connection_failed(r, s, "read from");
+		relay_failed(r, s, "read from");
 		return GO_ON;
 	}
 	report_local(s, LOCAL_STDOUT);
@@ -176,112 +155,6 @@ set_slots(const struct session *s, const struct relay *r,
 	pfd[SLOT_STDOUT].events = POLLOUT;
 }
 
-/*
- * stdin is done and everything read from it is sent: the point where a
- * graceful close sends its FIN.  Returns GO_ON, or the code with which
- * to end here (abort, -q 0, a reset met by our FIN).
- */
-static int
-fin_point(const struct options *o, struct session *s, struct relay *r)
-{
-	r->at_fin_point = true;
-	/* Without half-close, nothing is due until the session's end. */
-	if (o->close_mode == CLOSE_ABORT && o->half_close) {
-		s->how = END_ABORT;
-		return r->end_code;
-	}
-	if (o->half_close && hangup_fin(o, s) == -1) {
-		/* transition() ends it as a failed connection. */
-		connection_failed(r, s, "send FIN to");
-		return GO_ON;
-	}
-	if (o->disconnect_wait_ms == 0) {
-		/* -q 0: do not wait for the peer at all. */
-		s->how = END_CUT;
-		return r->end_code;
-	}
-	return GO_ON;
-}
-
-/*
- * A failed connection (reset or lost): GO_ON until what the peer sent
- * is on stdout, then the code to end with.
- */
-static int
-failed_end(const struct session *s, const struct relay *r)
-{
-	if (buf_has_data(&r->down))
-		return GO_ON;
-	if (r->end_code != TD_OK)
-		return r->end_code;
-	return s->how == END_LOST ? TD_LOST : TD_RESET;
-}
-
-static bool
-failed(const struct session *s)
-{
-	return s->how == END_PEER_RESET || s->how == END_LOST;
-}
-
-/*
- * What the state says now: GO_ON, or the code to end with.  Every
- * transition of the session's end is here, in the order they can fire.
- */
-static int
-transition(const struct options *o, struct session *s, struct relay *r)
-{
-	int code;
-
-	if (failed(s))
-		return failed_end(s, r);
-	/* The peer's FIN and all before it written: stdout's end too. */
-	if (r->peer_done && !r->stdout_closed && !buf_has_data(&r->down)) {
-		stdio_close_out();
-		r->stdout_closed = true;
-	}
-	if (r->stdin_done && !r->stdin_ended) {
-		r->stdin_ended = true;
-		deadline_stdin_done(o, s, r);
-	}
-	/* stdin done and its bytes all sent: FIN (or RST) is due. */
-	if (r->stdin_done && !buf_has_data(&r->up) && !r->at_fin_point &&
-	    (code = fin_point(o, s, r)) != GO_ON)
-		return code;
-	/* Our FIN met a reset: not the graceful end below. */
-	if (failed(s))
-		return failed_end(s, r);
-	/* Both sides finished and stdout flushed: a graceful end. */
-	if (r->at_fin_point && r->peer_done && !buf_has_data(&r->down)) {
-		s->how = o->close_mode == CLOSE_ABORT ? END_ABORT :
-		    END_GRACEFUL;
-		return r->end_code;
-	}
-	return GO_ON;
-}
-
-/*
- * A SIGINT, SIGTERM or SIGHUP arrived.  The first one ends the session
- * as --close says (graceful: stop reading stdin, FIN, wait for the
- * peer's FIN within the grace); a second one resets the connection at
- * once.  Returns GO_ON, or the code to end with.
- */
-static int
-relay_signal(const struct options *o, struct session *s, struct relay *r)
-{
-	r->end_code = TD_SIGNAL_BASE + sig_first();
-	/* The grace bounds the last flush of stdout, too. */
-	hangup_grace(o, s);
-	r->flush_deadline = s->disconnect_deadline;
-	if (sig_count() > 1 || o->close_mode == CLOSE_ABORT) {
-		s->how = END_ABORT;
-		return r->end_code;
-	}
-	report_note(o, s, NOTE_SIGNAL, sig_first());
-	r->stdin_done = true;
-	buf_discard(&r->up);
-	return GO_ON;
-}
-
 /* One turn of the relay: GO_ON, or the code the session ends with. */
 static int
 relay_turn(const struct options *o, struct session *s, struct relay *r)
@@ -295,7 +168,7 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 		if ((code = relay_signal(o, s, r)) != GO_ON)
 			return code;
 	}
-	if ((code = transition(o, s, r)) != GO_ON ||
+	if ((code = relay_transition(o, s, r)) != GO_ON ||
 	    (code = deadline_expired(o, s, r)) != GO_ON)
 		return code;
 	set_slots(s, r, pfd);
@@ -341,15 +214,16 @@ flush_down(struct session *s, struct relay *r, int code)
 
 /* Fresh relay state; the buffers' bytes are left untouched. */
 static void
-relay_init(const struct options *o, struct session *s, struct relay *r)
+relay_init(const struct options *o, struct session *s, struct relay *r,
+    struct hexdump *dump)
 {
 	r->stdin_tty = isatty(STDIN_FILENO);
 	r->stdin_done = r->stdin_ended = r->at_fin_point = false;
 	r->peer_done = r->stdout_closed = r->stdout_failed = false;
 	r->end_code = TD_OK;
 	r->signals_seen = 0;
-	buf_init(&r->up, STDIN_FILENO, s->fd, s->fd, o->crlf);
-	buf_init(&r->down, s->fd, STDOUT_FILENO, s->fd, false);
+	buf_init(&r->up, STDIN_FILENO, s->fd, s->fd, o->crlf, dump);
+	buf_init(&r->down, s->fd, STDOUT_FILENO, s->fd, false, dump);
 	deadline_init(o, r);
 }
 
@@ -357,15 +231,16 @@ relay_init(const struct options *o, struct session *s, struct relay *r)
  * Relay until the end of the session is decided.  Returns the exit code
  * so far (TD_OK, TD_IDLE, TD_DISCONNECT, TD_RESET, TD_LOST, TD_IO or
  * 128+signal) and sets s->how to the ending hangup_end() must carry out.
+ * dump (NULL: none) records the bytes both ways.
  */
 int
-relay_run(const struct options *o, struct session *s)
+relay_run(const struct options *o, struct session *s, struct hexdump *dump)
 {
 	/* Static storage: 256 KiB of buffers, not on the stack. */
 	static struct relay r;
 	int code;
 
-	relay_init(o, s, &r);
+	relay_init(o, s, &r, dump);
 	report_movers(o, buf_mover_name(&r.up), buf_mover_name(&r.down));
 	while ((code = relay_turn(o, s, &r)) == GO_ON)
 		;

@@ -1,6 +1,6 @@
 /*
- * The relay's own types (relay.c, buf.c, deadline.c): one session's
- * bytes, both ways.  Nothing else includes this.
+ * The relay's own types (relay.c, relay_end.c, buf.c, deadline.c): one
+ * session's bytes, both ways.  Nothing else includes this.
  */
 #ifndef RELAY_H
 #define RELAY_H
@@ -31,6 +31,7 @@ struct buf {
 	enum mover mover;
 	bool pending;		/* zero-copy: bytes wait for the sink */
 	bool crlf;		/* -C: each bare LF read becomes CRLF */
+	struct hexdump *dump;	/* --hexdump: sees every byte, or NULL */
 	bool stdio_sock;	/* the stdio end is a socket: MSG_DONTWAIT */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	unsigned long long moved;	/* bytes through any step */
@@ -55,7 +56,8 @@ struct relay {
 };
 
 /* buf.c */
-void		 buf_init(struct buf *, int, int, int, bool);
+void		 buf_init(struct buf *, int, int, int, bool,
+		    struct hexdump *);
 const char	*buf_mover_name(const struct buf *);
 bool		 buf_has_data(const struct buf *);
 bool		 buf_has_room(const struct buf *, size_t);
@@ -65,6 +67,13 @@ bool		 buf_read_source(const struct buf *, bool);
 bool		 buf_wrote_sink(const struct buf *, bool);
 bool		 buf_socket_failed(const struct buf *, bool);
 int		 buf_flush(struct buf *, long long);
+
+/* relay_end.c */
+void		 relay_failed(struct relay *, struct session *, const char *);
+int		 relay_transition(const struct options *, struct session *,
+		    struct relay *);
+int		 relay_signal(const struct options *, struct session *,
+		    struct relay *);
 
 /* deadline.c */
 void		 deadline_init(const struct options *, struct relay *);

@@ -112,6 +112,13 @@ report_unwritten(struct session *s, size_t n)
 	    n);
 }
 
+/* --hexdump FILE could not be opened, or written to the end. */
+void
+report_hexdump(struct session *s, bool opening, const char *path, int err)
+{
+	fail(s, true, err, "%s hexdump %s", opening ? "open" : "write", path);
+}
+
 static const char *
 how_text(const struct session *s)
 {

@@ -98,6 +98,7 @@ struct options {
 	bool crlf;			/* -C */
 	int verbose;			/* -v count */
 	const char *json;		/* --json FILE, or NULL */
+	const char *hexdump;		/* --hexdump FILE, or NULL */
 	char usage[USAGE_MAX];		/* the usage error said, or "" */
 };
 
@@ -263,6 +264,9 @@ struct source {
  */
 typedef void won_fn(const struct options *, struct session *);
 
+/* The --hexdump file (hexdump.h): only its users see inside. */
+struct hexdump;
+
 /* addr.c */
 int		 addr_family(const char *);
 bool		 addr_literal(const char *, const char *, int,
@@ -299,7 +303,8 @@ int		 connector_run(const struct options *, struct session *,
 		    size_t, won_fn *);
 
 /* dial.c */
-int		 dial(const struct options *, struct session *);
+int		 dial(const struct options *, struct session *,
+		    struct hexdump *);
 
 /* finish.c */
 int		 finish_run(const struct options *, const struct session *,
@@ -348,7 +353,8 @@ int		 probe_run(const struct options *, int);
 long long	 retry_pause(long long, unsigned, bool, unsigned);
 
 /* relay.c */
-int		 relay_run(const struct options *, struct session *);
+int		 relay_run(const struct options *, struct session *,
+		    struct hexdump *);
 
 /* report.c */
 const char	*report_peer(struct session *);
@@ -367,6 +373,7 @@ void		 report_idle(const struct options *, struct session *,
 		    enum stall);
 void		 report_max_time(const struct options *, struct session *);
 void		 report_unwritten(struct session *, size_t);
+void		 report_hexdump(struct session *, bool, const char *, int);
 void		 report_summary(const struct options *, const struct session *,
 		    int);
 

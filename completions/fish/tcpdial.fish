@@ -16,7 +16,7 @@ function __tcpdial_operands
             echo $tok
         else if test "$tok" = --
             set endopts 1
-        else if string match -qr -- '^--(attempt-delay|close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source|wait|interval|send|expect|expect-timeout|json)$' $tok
+        else if string match -qr -- '^--(attempt-delay|close|idle-timeout|max-time|disconnect-wait|settle|connect-timeout|source-port|source|wait|interval|send|expect|expect-timeout|json|hexdump)$' $tok
             set skip 1
         else if string match -qr -- '^-[^-impqsw]*[impqsw]$' $tok
             # A short option cluster that ends in a value-taking letter.
@@ -64,7 +64,7 @@ complete -c tcpdial -f
 # -z moves no data, so it and the session options exclude each other;
 # --send, --expect and --invert imply -z.
 set -l probe '__fish_seen_argument -s z -l probe -l send -l expect -l invert'
-set -l session '__fish_seen_argument -s C -l crlf -s i -l idle-timeout -l no-half-close -s q -l disconnect-wait -l settle'
+set -l session '__fish_seen_argument -s C -l crlf -l hexdump -s i -l idle-timeout -l no-half-close -s q -l disconnect-wait -l settle'
 
 complete -c tcpdial -s 4 -n 'not __fish_seen_argument -s 6' -d 'Use IPv4 addresses only'
 complete -c tcpdial -s 6 -n 'not __fish_seen_argument -s 4' -d 'Use IPv6 addresses only'
@@ -76,6 +76,7 @@ complete -c tcpdial -l close -x -a 'graceful\t"FIN handshake (the default)" abor
 complete -c tcpdial -l expect -x -n "not $session; and not __fish_seen_argument -l invert" -d 'With -z: success needs STRING in the reply'
 complete -c tcpdial -l expect-timeout -x -d 'How long the reply may take (-w, or 2s)'
 complete -c tcpdial -s h -l help -d 'Print help and exit'
+complete -c tcpdial -l hexdump -r -F -n "not $probe" -d 'Write the bytes sent and received to FILE, in hex'
 complete -c tcpdial -s i -l idle-timeout -x -n "not $probe" -d 'End the session after DURATION with no traffic'
 complete -c tcpdial -l interval -x -d 'Time between tries under --wait (250ms)'
 complete -c tcpdial -l invert -n "not $session; and not __fish_seen_argument -l send -l expect" -d 'With -z: success when the target does not accept'

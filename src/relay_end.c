@@ -1,0 +1,138 @@
+/*
+ * The relay's end: every transition that decides how and when a session
+ * ends (our FIN, the graceful end, a failed connection, a signal), for
+ * relay.c to ask after each turn.  The byte moving stays in relay.c.
+ */
+#include <errno.h>
+
+#include "tcpdial.h"
+#include "relay.h"
+
+/*
+ * The connection failed under us: reset by the peer, or lost (the
+ * retransmissions timed out, the path became unreachable).  Keep what
+ * the peer sent; read and send no more.
+ */
+void
+relay_failed(struct relay *r, struct session *s, const char *op)
+{
+	/*
+	 * We never write after our own FIN, so EPIPE on the socket means a
+	 * failure whose error an earlier partial write already consumed.
+	 */
+	if (errno == EPIPE)
+		errno = ECONNRESET;
+	s->how = exitcode_session(errno) == TD_LOST ? END_LOST :
+	    END_PEER_RESET;
+	report_broken(s, op);
+	r->peer_done = true;
+	r->stdin_done = true;
+	buf_discard(&r->up);
+}
+
+/*
+ * stdin is done and everything read from it is sent: the point where a
+ * graceful close sends its FIN.  Returns GO_ON, or the code with which
+ * to end here (abort, -q 0, a reset met by our FIN).
+ */
+static int
+fin_point(const struct options *o, struct session *s, struct relay *r)
+{
+	r->at_fin_point = true;
+	/* Without half-close, nothing is due until the session's end. */
+	if (o->close_mode == CLOSE_ABORT && o->half_close) {
+		s->how = END_ABORT;
+		return r->end_code;
+	}
+	if (o->half_close && hangup_fin(o, s) == -1) {
+		/* transition() ends it as a failed connection. */
+		relay_failed(r, s, "send FIN to");
+		return GO_ON;
+	}
+	if (o->disconnect_wait_ms == 0) {
+		/* -q 0: do not wait for the peer at all. */
+		s->how = END_CUT;
+		return r->end_code;
+	}
+	return GO_ON;
+}
+
+/*
+ * A failed connection (reset or lost): GO_ON until what the peer sent
+ * is on stdout, then the code to end with.
+ */
+static int
+failed_end(const struct session *s, const struct relay *r)
+{
+	if (buf_has_data(&r->down))
+		return GO_ON;
+	if (r->end_code != TD_OK)
+		return r->end_code;
+	return s->how == END_LOST ? TD_LOST : TD_RESET;
+}
+
+static bool
+failed(const struct session *s)
+{
+	return s->how == END_PEER_RESET || s->how == END_LOST;
+}
+
+/*
+ * What the state says now: GO_ON, or the code to end with.  Every
+ * transition of the session's end is here, in the order they can fire.
+ */
+int
+relay_transition(const struct options *o, struct session *s, struct relay *r)
+{
+	int code;
+
+	if (failed(s))
+		return failed_end(s, r);
+	/* The peer's FIN and all before it written: stdout's end too. */
+	if (r->peer_done && !r->stdout_closed && !buf_has_data(&r->down)) {
+		stdio_close_out();
+		r->stdout_closed = true;
+	}
+	if (r->stdin_done && !r->stdin_ended) {
+		r->stdin_ended = true;
+		deadline_stdin_done(o, s, r);
+	}
+	/* stdin done and its bytes all sent: FIN (or RST) is due. */
+	if (r->stdin_done && !buf_has_data(&r->up) && !r->at_fin_point &&
+	    (code = fin_point(o, s, r)) != GO_ON)
+		return code;
+	/* Our FIN met a reset: not the graceful end below. */
+	if (failed(s))
+		return failed_end(s, r);
+	/* Both sides finished and stdout flushed: a graceful end. */
+	if (r->at_fin_point && r->peer_done && !buf_has_data(&r->down)) {
+		s->how = o->close_mode == CLOSE_ABORT ? END_ABORT :
+		    END_GRACEFUL;
+		return r->end_code;
+	}
+	return GO_ON;
+}
+
+/*
+ * A SIGINT, SIGTERM or SIGHUP arrived.  The first one ends the session
+ * as --close says (graceful: stop reading stdin, FIN, wait for the
+ * peer's FIN within the grace); a second one resets the connection at
+ * once.  Returns GO_ON, or the code to end with.
+ */
+int
+relay_signal(const struct options *o, struct session *s, struct relay *r)
+{
+	r->end_code = TD_SIGNAL_BASE + sig_first();
+	/* The grace bounds the last flush of stdout, too. */
+	hangup_grace(o, s);
+	r->flush_deadline = s->disconnect_deadline;
+	if (sig_count() > 1 || o->close_mode == CLOSE_ABORT) {
+		s->how = END_ABORT;
+		return r->end_code;
+	}
+	report_note(o, s, NOTE_SIGNAL, sig_first());
+	r->stdin_done = true;
+	buf_discard(&r->up);
+	return GO_ON;
+}
+
