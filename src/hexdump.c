@@ -5,10 +5,13 @@
  * it, so the dump holds exactly what crossed the connection, in order.
  * Lines gather in a 64 KiB buffer between writes.  A write that fails
  * ends the dump, not the session: the data matters more, and the run
- * ends with 11 unless something failed first (as --json does).
+ * ends with 11 unless it failed otherwise (as --json does).  FILE is
+ * non-blocking: a pipe's slow reader is waited for, but never past -m
+ * or a signal.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "tcpdial.h"
@@ -24,18 +27,38 @@ hexdump_open(struct hexdump *h, const struct options *o, struct session *s)
 	h->fd = -1;
 	h->path = o->hexdump;
 	h->start_ms = s->start_ms;
+	h->deadline = s->max_deadline;
 	h->sent = h->received = 0;
 	h->last = 0;
 	h->err = 0;
 	h->len = 0;
 	if (o->hexdump == NULL)
 		return 0;
+	/* A FIFO without a reader fails (ENXIO) rather than hang here. */
 	h->fd = open(o->hexdump, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOCTTY, 0666);
+	    O_NOCTTY | O_NONBLOCK, 0666);
 	if (h->fd != -1)
 		return 0;
 	report_hexdump(s, true, o->hexdump, errno);
 	return -1;
+}
+
+/*
+ * Wait for a full pipe to take more: 0, or EAGAIN, which ends the dump,
+ * when a signal came or -m ran out first.
+ */
+static int
+wait_room(const struct hexdump *h)
+{
+	struct pollfd pfd = { .fd = h->fd, .events = POLLOUT };
+	struct timespec ts;
+	int seen = sig_count();
+
+	if (clock_expired(h->deadline))
+		return EAGAIN;
+	(void)ppoll(&pfd, 1, clock_timespec(clock_poll_ms(h->deadline,
+	    NO_DEADLINE), &ts), sig_pollmask());
+	return sig_count() != seen ? EAGAIN : 0;
 }
 
 /* Write out the lines gathered; the first failure ends the dump. */
@@ -49,7 +72,11 @@ put_out(struct hexdump *h)
 		n = write(h->fd, h->out + done, h->len - done);
 		if (n > 0)
 			done += (size_t)n;
-		else if (n == -1 && errno != EINTR)
+		else if (n == 0)
+			h->err = EIO;
+		else if (errno == EAGAIN || errno == EWOULDBLOCK)
+			h->err = wait_room(h);
+		else if (errno != EINTR)
 			h->err = errno;
 	}
 	h->len = 0;
@@ -94,13 +121,14 @@ hexdump_bytes(struct hexdump *h, char dir, const void *p, size_t n)
 
 /*
  * The session is over: write out the rest and close FILE.  Returns
- * code, or TD_IO when the dump could not be written and nothing had
- * failed before (the failure is said either way).
+ * code, or TD_IO when the dump could not be written and the run did not
+ * fail otherwise (the failure is said either way).
  */
 int
 hexdump_end(struct hexdump *h, struct session *s, int code)
 {
-	if (h->fd == -1)
+	/* path: NULL until hexdump_open() ran, or without --hexdump. */
+	if (h->path == NULL || h->fd == -1)
 		return code;
 	put_out(h);
 	if (close(h->fd) == -1 && h->err == 0 && errno != EINTR)

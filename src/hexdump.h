@@ -23,6 +23,7 @@ struct hexdump {
 	int fd;				/* -1: not dumping */
 	const char *path;
 	long long start_ms;		/* headers count from it */
+	long long deadline;		/* -m: a slow reader waited for until */
 	unsigned long long sent, received;	/* offsets so far */
 	char last;			/* the last block's direction, or 0 */
 	int err;			/* the first write error, or 0 */

@@ -2,7 +2,7 @@
  * The --hexdump file's lines (SPEC 10), as text: pure, no I/O.
  *
  *	# 12 ms: sent
- *	> 00000000  50 49 4e 47 0d 0a                           |PING..|
+ *	> 00000000  50 49 4e 47 0d 0a                                 |PING..|
  *
  * A data line is the direction ('>' sent, '<' received), the offset of
  * its first byte within that direction, up to 16 bytes in hex (a gap
@@ -29,6 +29,8 @@ hexline_data(char *out, char dir, unsigned long long off,
 	size_t i;
 	int w;
 
+	if (n > HEXLINE_BYTES)
+		n = HEXLINE_BYTES;
 	w = snprintf(o, HEXLINE_MAX, "%c %08llx  ", dir, off);
 	o += w > 0 ? w : 0;
 	for (i = 0; i < HEXLINE_BYTES; i++) {

@@ -124,6 +124,11 @@ optrules_imply(struct options *o, const bool given[OPT_END])
 		    "(stdout is the command's)" : "--json -: only with -z "
 		    "(stdout carries the session's data)");
 	}
+	/* Not stdout, as "--json -" is: there the data goes. */
+	if (o->hexdump != NULL && strcmp(o->hexdump, "-") == 0)
+		return usage_error(o, "--hexdump -: standard output carries "
+		    "the session's data; name a file (/dev/stderr for the "
+		    "terminal)");
 	/* It bounds the whole check: a send alone may stall too. */
 	if (given[OPT_EXPECT_TIMEOUT] && o->send == NULL && o->expect == NULL)
 		return usage_error(o, "--expect-timeout requires --send or "

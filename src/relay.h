@@ -37,7 +37,7 @@ struct buf {
 	unsigned long long moved;	/* bytes through any step */
 };
 
-/* The relay's state (relay.c, deadline.c): one session, both ways. */
+/* The relay's state (relay.c, relay_end.c, deadline.c): one session. */
 struct relay {
 	struct buf up;		/* stdin -> socket */
 	struct buf down;	/* socket -> stdout */

@@ -71,6 +71,7 @@ failed_end(const struct session *s, const struct relay *r)
 	return s->how == END_LOST ? TD_LOST : TD_RESET;
 }
 
+/* Whether the connection failed under us (relay_failed()). */
 static bool
 failed(const struct session *s)
 {
@@ -135,4 +136,3 @@ relay_signal(const struct options *o, struct session *s, struct relay *r)
 	buf_discard(&r->up);
 	return GO_ON;
 }
-

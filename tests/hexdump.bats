@@ -78,6 +78,8 @@ exchange() {
 	[ "${#lines[@]}" -eq 2 ]
 	# The reply came after the peer's 300 ms: one-sided bound.
 	[ "${lines[0]}" -ge 0 ] && [ "${lines[1]}" -ge $((lines[0] + 300)) ]
+	# Since the start, not the epoch: generous, one-sided.
+	[ "${lines[1]}" -lt 60000 ]
 }
 
 @test "hexdump: -C records the CRLF as it went out" {
@@ -140,6 +142,36 @@ exchange() {
 	bad "-z and --hexdump cannot be used together" -z --hexdump "$DUMP" \
 	    127.0.0.1 PORT
 	bad "--hexdump: empty file name" --hexdump '' 127.0.0.1 PORT
+	bad "--hexdump -: standard output carries the session's data; name a file (/dev/stderr for the terminal)" \
+	    --hexdump - 127.0.0.1 PORT
+}
+
+@test "hexdump: a FIFO without a reader fails at once, exit 11, no connection" {
+	mkfifo "$DUMP"
+	start_peer -t 10 accept read 1
+	# timeout(1): an open that waits for a reader would hang here.
+	run -11 --separate-stderr timeout -k 10 60 "$TCPDIAL" --hexdump "$DUMP" \
+	    127.0.0.1 "$PORT" </dev/null
+	[ "$stderr" = "tcpdial: open hexdump $DUMP: No such device or address" ]
+	printf x | "$TCPDIAL" -q 0 127.0.0.1 "$PORT"
+	finish_peer
+	[ "$(report accepts)" = 1 ] && [ "$(report received)" = 1 ]
+}
+
+@test "hexdump: a pipe whose reader takes nothing holds the session only until -m" {
+	mkfifo "$DUMP"
+	# This shell holds the FIFO's read end open and never reads it.
+	exec 6<>"$DUMP"
+	start_peer accept send 1048576 sink
+	local t0
+	t0=$(now_ms)
+	run -9 --separate-stderr bash -c 'timeout -k 10 60 "$1" -m 1 \
+	    --hexdump "$2" 127.0.0.1 "$3" </dev/null >/dev/null' _ "$TCPDIAL" \
+	    "$DUMP" "$PORT"
+	elapsed_ok "$t0" 1000 60000
+	exec 6<&-
+	[ "${stderr_lines[0]}" = "tcpdial: 127.0.0.1 port $PORT: max time of 1000 ms reached" ]
+	[ "${stderr_lines[1]}" = "tcpdial: write hexdump $DUMP: Resource temporarily unavailable" ]
 }
 
 @test "hexdump: off, the relay splices as before" {
