@@ -8,6 +8,8 @@
 #   upfile    CLIENT < file -> pump serve sink          (sendfile for tcpdial)
 #   downfile  pump serve source N -> CLIENT > file      (no pipe: copy path)
 #   upcrlf    pump gen N | CLIENT -C -> pump serve sink (LF to CRLF: copy path)
+#   many      tcpdial -z with MANY (100) loopback targets at once, against
+#             a for loop of nc.openbsd -z and xargs -P 8 of it (hyperfine)
 #
 # The files live in /dev/shm (tmpfs), so no disk is measured.
 # Every transfer is verified (bytes at the far end = N, client exit 0); a
@@ -23,7 +25,8 @@
 # tcpdial_json: tcpdial writing a --json report each run),
 # FILES (1: also upfile and downfile), BENCH_TESTS (not TESTS, which
 # make overrides with the suite's list; a subset of
-# "up down upfile downfile upcrlf").
+# "up down upfile downfile upcrlf many"), MANY (targets, 100), MANY_RUNS
+# (runs per round of "many", 10).
 set -u
 : "${TCPDIAL:?}" "${PUMP:?}"
 SIZE=${SIZE:-1073741824}
@@ -67,6 +70,15 @@ for c in $want; do
 	    "$TCPDIAL_BASE -C 127.0.0.1 {port}" ;;
 	splice_ref) add splice_ref "$PUMP client 127.0.0.1 {port}" \
 	    "$PUMP client 127.0.0.1 {port}" "$PUMP client -z 127.0.0.1 {port}" ;;
+	# The pipe-size study (make bench-study): builds and pumps whose
+	# stdin and stdout pipes are left alone, or grown to 256 KiB or 1 MiB.
+	tcpdial_pipe_none | tcpdial_pipe_256k) add "$c" \
+	    "$STUDY/$c 127.0.0.1 {port}" "$STUDY/$c 127.0.0.1 {port}" \
+	    "$STUDY/$c -z 127.0.0.1 {port}" ;;
+	splice_256k) add splice_256k "env PUMP_PIPE=262144 $PUMP client 127.0.0.1 {port}" \
+	    "env PUMP_PIPE=262144 $PUMP client 127.0.0.1 {port}" "" ;;
+	splice_1m) add splice_1m "env PUMP_PIPE=1048576 $PUMP client 127.0.0.1 {port}" \
+	    "env PUMP_PIPE=1048576 $PUMP client 127.0.0.1 {port}" "" ;;
 	nc.openbsd) command -v nc.openbsd >/dev/null &&
 	    add nc.openbsd "nc.openbsd -N 127.0.0.1 {port}" \
 	    "nc.openbsd -N 127.0.0.1 {port}" "nc.openbsd -z 127.0.0.1 {port}" \
@@ -146,11 +158,11 @@ run_one() {
 }
 
 echo "tcpdial bench: ${names[*]}; $SIZE bytes x $REPS reps; probes $ROUNDS x $RUNS" >&2
-tests=${BENCH_TESTS:-up down upfile downfile upcrlf}
+tests=${BENCH_TESTS:-up down upfile downfile upcrlf many}
 [ "$FILES" = 1 ] || tests=$(printf '%s\n' $tests | grep -v file)
 case " $tests " in *" upfile "*) "$PUMP" gen "$SIZE" >"$tmp/src" ;; esac
 CRLF_SIZE=$("$PUMP" crlfsize "$SIZE")
-for test in $tests; do
+for test in $(printf '%s\n' $tests | grep -vx many); do
 	for rep in $(seq "$REPS"); do
 		for name in "${names[@]}"; do
 			run_one "$rep" "$name" "$test"
@@ -162,6 +174,7 @@ if command -v hyperfine >/dev/null; then
 	serve accept
 	for round in $(seq "$ROUNDS"); do
 		for name in "${names[@]}"; do
+			[ -n "${probe[$name]}" ] || continue
 			cmd=${probe[$name]//\{port\}/$PORT}
 			"${cli[@]}" hyperfine -N --warmup 10 --runs "$RUNS" \
 			    --export-csv "$tmp/p.csv" "$cmd" >/dev/null 2>&1 || continue
@@ -171,6 +184,7 @@ if command -v hyperfine >/dev/null; then
 		done
 	done
 	for name in "${names[@]}"; do
+		[ -n "${probe[$name]}" ] || continue
 		cmd=${probe[$name]//\{port\}/$PORT}
 		"${cli[@]}" /usr/bin/time -f '%M' -o "$tmp/rss" $cmd </dev/null \
 		    >/dev/null 2>&1
@@ -180,6 +194,77 @@ if command -v hyperfine >/dev/null; then
 else
 	echo "hyperfine not installed: no probe figures" >&2
 fi
+
+# many: one tcpdial -z over MANY targets (all at once, in one ppoll)
+# against a for loop of nc.openbsd -z (one at a time) and xargs -P 8 of
+# it (8 at a time).  Every target is the same listener, whose queue holds
+# them all.  Printed after the main table.
+many_run() {
+	local n=${MANY:-100} i targets=() name round
+	local -A cmd
+	serve accept
+	for ((i = 0; i < n; i++)); do
+		targets+=("127.0.0.1:$PORT")
+	done
+	printf 'for i in $(seq %d); do nc.openbsd -z 127.0.0.1 %s || exit 1; done\n' \
+	    "$n" "$PORT" >"$tmp/loop.sh"
+	printf 'seq %d | xargs -P 8 -I{} nc.openbsd -z 127.0.0.1 %s\n' \
+	    "$n" "$PORT" >"$tmp/xargs.sh"
+	cmd=([tcpdial]="$TCPDIAL -z ${targets[*]}" [nc_loop]="bash $tmp/loop.sh"
+	    [nc_xargs]="bash $tmp/xargs.sh")
+	: >"$tmp/many"
+	for round in $(seq "$ROUNDS"); do
+		for name in tcpdial nc_loop nc_xargs; do
+			if ! "${cli[@]}" hyperfine -N --warmup 2 \
+			    --runs "${MANY_RUNS:-10}" --export-csv "$tmp/m.csv" \
+			    "${cmd[$name]}" >/dev/null 2>&1; then
+				echo "error: many $name round $round failed" >&2
+				continue
+			fi
+			awk -F, -v r="$round" -v n="$name" 'NR == 2 {
+			    print r, n, $4 * 1e3 }' "$tmp/m.csv" >>"$tmp/many"
+		done
+	done
+	"${cli[@]}" /usr/bin/time -f '%M' -o "$tmp/rss" ${cmd[tcpdial]} \
+	    >/dev/null 2>&1
+	kill "$SRV_PID"
+	awk -v n="$n" -v rss="$(tail -n 1 "$tmp/rss")" '
+	function median(a, k,    i, j, t) {
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	}
+	{ ms[$2, $1] = $3; if ($1 > rounds) rounds = $1 }
+	END {
+		printf "\nMany targets: %d loopback targets probed (-z), ms per run (tcpdial peak RSS %s KiB):\n\n", n, rss
+		print "| client | ms | ÷ tcpdial |"
+		print "|---|---:|---:|"
+		split("tcpdial nc_loop nc_xargs", c, " ")
+		for (i = 1; i <= 3; i++) {
+			k = q = 0
+			for (r = 1; r <= rounds; r++) {
+				if ((c[i], r) in ms)
+					v[++k] = ms[c[i], r]
+				if ((c[i], r) in ms && ("tcpdial", r) in ms)
+					w[++q] = ms[c[i], r] / ms["tcpdial", r]
+			}
+			printf "| %s | %s | %s |\n", c[i], k ? sprintf("%.1f", median(v, k)) : "-",
+			    q ? sprintf("%.2f", median(w, q)) : "-"
+			delete v; delete w
+		}
+	}' "$tmp/many"
+}
+case " $tests " in
+*" many "*)
+	if command -v hyperfine >/dev/null && command -v nc.openbsd >/dev/null
+	then
+		many_run >"$tmp/many.md"
+	else
+		echo "hyperfine or nc.openbsd missing: no many-targets row" >&2
+	fi ;;
+esac
 
 # The table: medians, and paired ratios against splice_ref and nc.openbsd.
 awk -v size="$SIZE" -v order="${names[*]}" '
@@ -259,5 +344,6 @@ END {
 	table("-C, each bare LF sent as CRLF (pipe in; tcpdial copies; MB/s of input):", "upcrlf")
 	printf "\nMedians over %d repetitions; MB/s = 10^6 bytes/s; ÷ X: paired ratio (throughput: >1 is faster than X; probe: >1 is slower than X).\n", maxrep
 }' "$tmp/runs"
+[ -s "$tmp/many.md" ] && cat "$tmp/many.md"
 echo
 echo "$(nproc) CPUs, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); server on CPU 0, client on CPU 1 when taskset is there."

@@ -14,6 +14,9 @@
  *                           socket and the socket to stdout, one thread each,
  *                           half-close at stdin EOF, exit at the peer's EOF
  *   pump client -z HOST PORT  connect and close (the reference probe)
+ *
+ * PUMP_PIPE=N grows the client's stdin and stdout pipes to N bytes first
+ * (the pipe-size study, make bench-study); unset, they stay as they are.
  */
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -138,9 +141,10 @@ listen_any(void)
 	int fd;
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* A deep queue: the "many" row's 100 SYNs come at once. */
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(fd, 64) == -1 ||
+	    listen(fd, 1024) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
 		err(1, "listen");
 	printf("%d\n", ntohs(sin.sin_port));
@@ -265,6 +269,19 @@ upload(void *arg)
 	return NULL;
 }
 
+/* PUMP_PIPE=N: grow stdin's and stdout's pipes to N bytes. */
+static void
+grow_pipes(void)
+{
+	const char *v = getenv("PUMP_PIPE");
+	int size;
+
+	if (v == NULL || (size = (int)number(v)) <= 0)
+		return;
+	(void)fcntl(STDIN_FILENO, F_SETPIPE_SZ, size);
+	(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, size);
+}
+
 static int
 client(int argc, char **argv)
 {
@@ -285,6 +302,7 @@ client(int argc, char **argv)
 		err(1, "connect");
 	if (probe)
 		return close(fd) == -1;
+	grow_pipes();
 	if (pthread_create(&th, NULL, upload, &fd) != 0)
 		errx(1, "pthread_create");
 	if (splice_all(fd, STDOUT_FILENO) == -1)

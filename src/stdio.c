@@ -26,7 +26,7 @@
  * block; sockets and anything that cannot be reopened stay as they are.
  */
 static void
-stdio_nonblock(int fd, int mode)
+stdio_nonblock(int fd, int mode, size_t grow)
 {
 	char path[32];
 	struct stat st;
@@ -40,8 +40,8 @@ stdio_nonblock(int fd, int mode)
 	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) || isatty(fd)))
 		return;
 	/* Bigger pipes mean fewer wake-ups here and at the other end. */
-	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < (int)PIPE_GROW)
-		fcntl(fd, F_SETPIPE_SZ, (int)PIPE_GROW);
+	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < (int)grow)
+		fcntl(fd, F_SETPIPE_SZ, (int)grow);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	nfd = open(path, mode | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (nfd == -1)
@@ -67,8 +67,8 @@ stdio_init(bool relay)
 		if (fcntl(fd, F_GETFD) == -1)
 			open("/dev/null", mode[fd]);
 	if (relay) {
-		stdio_nonblock(STDIN_FILENO, O_RDONLY);
-		stdio_nonblock(STDOUT_FILENO, O_WRONLY);
+		stdio_nonblock(STDIN_FILENO, O_RDONLY, PIPE_IN_GROW);
+		stdio_nonblock(STDOUT_FILENO, O_WRONLY, PIPE_OUT_GROW);
 	}
 }
 

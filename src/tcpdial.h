@@ -35,6 +35,18 @@
  */
 #define PIPE_GROW ((size_t)1024 * 1024)
 
+/*
+ * What stdin's and stdout's pipes are grown to; 0 leaves a pipe as it
+ * is.  Build-time switches for the pipe-size study of bench/README.md
+ * (make bench-study), not options: the shipped build grows both.
+ */
+#ifndef PIPE_IN_GROW
+#define PIPE_IN_GROW PIPE_GROW
+#endif
+#ifndef PIPE_OUT_GROW
+#define PIPE_OUT_GROW PIPE_GROW
+#endif
+
 /* A port in decimal: "65535" and its NUL. */
 #define PORT_STRLEN 6
 
