@@ -111,6 +111,8 @@ put_tcp_info(struct json *j, const struct tcp_facts *t)
 	json_int(j, "total_retrans", t->total_retrans, false);
 	json_int(j, "snd_cwnd", t->snd_cwnd, false);
 	json_int(j, "pmtu", t->pmtu, false);
+	json_int(j, "bytes_acked", (long long)t->bytes_acked, false);
+	json_int(j, "bytes_received", (long long)t->bytes_received, false);
 	json_close(j, '}');
 }
 

@@ -217,6 +217,8 @@ struct tcp_facts {
 	unsigned total_retrans;
 	unsigned snd_cwnd;		/* in segments */
 	unsigned pmtu;
+	unsigned long long bytes_acked;	/* by the peer (RFC 4898) */
+	unsigned long long bytes_received;	/* from the peer */
 };
 
 /*

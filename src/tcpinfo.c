@@ -5,7 +5,8 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+/* Linux's own: glibc's struct tcp_info stops before the byte counts. */
+#include <linux/tcp.h>
 
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,9 @@ tcpinfo_take(int fd, struct tcp_facts *t)
 	t->total_retrans = ti.tcpi_total_retrans;
 	t->snd_cwnd = ti.tcpi_snd_cwnd;
 	t->pmtu = ti.tcpi_pmtu;
+	/* 0 from a kernel older than 4.1, whose struct is shorter. */
+	t->bytes_acked = ti.tcpi_bytes_acked;
+	t->bytes_received = ti.tcpi_bytes_received;
 }
 
 /* Close a connection's fd, reading its TCP_INFO into *t first if want. */

@@ -63,7 +63,8 @@ and all(.targets[];
     and (.expect | . == null or (keys_unsorted == ["matched","ms"] and
         (.matched | type == "boolean") and (.ms | int_or_null)))
     and (.tcp_info | . == null or (keys_unsorted == ["rtt_us","rttvar_us",
-        "retransmits","total_retrans","snd_cwnd","pmtu"] and
+        "retransmits","total_retrans","snd_cwnd","pmtu","bytes_acked",
+        "bytes_received"] and
         all(.[]; int))))
 '
 
@@ -163,6 +164,9 @@ version() {
 	    disconnect_completed: true}'
 	# Loopback: a measured round trip, a window, a path MTU.
 	jqe '.targets[0].tcp_info | .rtt_us > 0 and .snd_cwnd > 0 and .pmtu > 0'
+	# The kernel's own counts: every byte, plus SYN and FIN (one each).
+	jqe '.targets[0] | .tcp_info.bytes_acked == .bytes_sent + 2
+	    and .tcp_info.bytes_received == .bytes_received + 1'
 }
 
 @test "the peer's FIN first, then ours: close.first is peer, the peer saw FIN" {
