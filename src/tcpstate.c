@@ -34,24 +34,26 @@ static const char *const names[NSTATES] = {
  * a reset or a timeout: the open (or a simultaneous one), the active
  * close (FIN_WAIT_1, then FIN_WAIT_2 or CLOSING, or TIME_WAIT at once
  * when the peer's FIN acknowledges ours), and the passive close.
+ * Each arrow carries the event that causes it (report.c words it).
  */
 static const struct {
 	int from, to;
+	enum tcp_event cause;
 } arrows[] = {
-	{ TCP_CLOSE, TCP_SYN_SENT },
-	{ TCP_SYN_SENT, TCP_ESTABLISHED },
-	{ TCP_SYN_SENT, TCP_SYN_RECV },
-	{ TCP_SYN_RECV, TCP_ESTABLISHED },
-	{ TCP_ESTABLISHED, TCP_FIN_WAIT1 },
-	{ TCP_ESTABLISHED, TCP_CLOSE_WAIT },
-	{ TCP_FIN_WAIT1, TCP_FIN_WAIT2 },
-	{ TCP_FIN_WAIT1, TCP_CLOSING },
-	{ TCP_FIN_WAIT1, TCP_TIME_WAIT },
-	{ TCP_FIN_WAIT2, TCP_TIME_WAIT },
-	{ TCP_CLOSING, TCP_TIME_WAIT },
-	{ TCP_CLOSE_WAIT, TCP_LAST_ACK },
-	{ TCP_LAST_ACK, TCP_CLOSE },
-	{ TCP_TIME_WAIT, TCP_CLOSE },
+	{ TCP_CLOSE, TCP_SYN_SENT, TEV_CONNECT },
+	{ TCP_SYN_SENT, TCP_ESTABLISHED, TEV_SYN_ACK },
+	{ TCP_SYN_SENT, TCP_SYN_RECV, TEV_PEER_SYN },
+	{ TCP_SYN_RECV, TCP_ESTABLISHED, TEV_SYN_ACKED },
+	{ TCP_ESTABLISHED, TCP_FIN_WAIT1, TEV_OUR_FIN },
+	{ TCP_ESTABLISHED, TCP_CLOSE_WAIT, TEV_PEER_FIN },
+	{ TCP_FIN_WAIT1, TCP_FIN_WAIT2, TEV_FIN_ACKED },
+	{ TCP_FIN_WAIT1, TCP_CLOSING, TEV_PEER_FIN_CROSSED },
+	{ TCP_FIN_WAIT1, TCP_TIME_WAIT, TEV_PEER_FIN_ACK },
+	{ TCP_FIN_WAIT2, TCP_TIME_WAIT, TEV_PEER_FIN },
+	{ TCP_CLOSING, TCP_TIME_WAIT, TEV_FIN_ACKED },
+	{ TCP_CLOSE_WAIT, TCP_LAST_ACK, TEV_OUR_FIN },
+	{ TCP_LAST_ACK, TCP_CLOSE, TEV_FIN_ACKED },
+	{ TCP_TIME_WAIT, TCP_CLOSE, TEV_2MSL },
 };
 
 #define NARROWS (sizeof(arrows) / sizeof(arrows[0]))
@@ -61,6 +63,24 @@ const char *
 tcpstate_name(int s)
 {
 	return s > 0 && s < NSTATES ? names[s] : NULL;
+}
+
+/*
+ * The event that takes a connection from one state to the next, as the
+ * diagram has it; any other way to CLOSED is a reset or a timeout
+ * (TEV_ABORT).  TEV_NONE when no arrow leads from one to the other.
+ */
+enum tcp_event
+tcpstate_cause(int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < NARROWS; i++)
+		if (arrows[i].from == from && arrows[i].to == to)
+			return arrows[i].cause;
+	if (to == TCP_CLOSE && tcpstate_name(from) != NULL)
+		return TEV_ABORT;
+	return TEV_NONE;
 }
 
 /*

@@ -80,6 +80,17 @@ main(void)
 	is_str(tcpstate_name(CLG), "CLOSING", "the highest state has a name");
 	ok(tcpstate_name(0) == NULL && tcpstate_name(CLG + 1) == NULL,
 	    "no name outside the diagram");
-	(void)SR;
+	is_int(tcpstate_cause(SS, EST), TEV_SYN_ACK, "SYN_SENT to ESTABLISHED");
+	is_int(tcpstate_cause(EST, FW1), TEV_OUR_FIN, "an active close begins");
+	is_int(tcpstate_cause(EST, CW), TEV_PEER_FIN, "a passive one");
+	is_int(tcpstate_cause(FW1, CLG), TEV_PEER_FIN_CROSSED,
+	    "FIN_WAIT_1 to CLOSING: the FINs crossed");
+	is_int(tcpstate_cause(FW1, TW), TEV_PEER_FIN_ACK,
+	    "FIN_WAIT_1 to TIME_WAIT: the peer's FIN acked ours");
+	is_int(tcpstate_cause(SS, CL), TEV_ABORT,
+	    "refused or timed out: a reset or a timeout");
+	is_int(tcpstate_cause(TW, CL), TEV_2MSL, "TIME_WAIT's end");
+	is_int(tcpstate_cause(TW, EST), TEV_NONE, "no arrow, no cause");
+	is_int(tcpstate_cause(SR, 99), TEV_NONE, "no state, no cause");
 	return done();
 }
