@@ -20,6 +20,14 @@ unhex() {
 	}' | xxd -r -p
 }
 
+# no_connection_made: the peer (accept read 1) takes one connection of
+# ours, one byte; if that is its first and only one, tcpdial made none.
+no_connection_made() {
+	printf x | "$TCPDIAL" -q 0 127.0.0.1 "$PORT"
+	finish_peer
+	[ "$(report accepts)" = 1 ] && [ "$(report received)" = 1 ]
+}
+
 @test "hexdump: a 1 MiB exchange each way parses back to the bytes the peer counted" {
 	local n=1048576 in=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out
 	head -c "$n" /dev/urandom >"$in"
@@ -70,6 +78,8 @@ exchange() {
 }
 
 @test "hexdump: block headers count ms from the start, in order" {
+	# The peer's pause is the behaviour under test (a slow reply), not a
+	# wait: the assertion below is one-sided, and nothing waits on it.
 	start_peer accept read 6 sleep 300 say $'+PONG\r\n' fin sink
 	run -0 --separate-stderr bash -c 'printf "PING\r\n" |
 	    "$1" --hexdump "$2" 127.0.0.1 "$3"' _ "$TCPDIAL" "$DUMP" "$PORT"
@@ -97,10 +107,7 @@ exchange() {
 	run -11 --separate-stderr "$TCPDIAL" --hexdump "$BATS_TEST_TMPDIR/no/such" \
 	    127.0.0.1 "$PORT" </dev/null
 	[ "$stderr" = "tcpdial: open hexdump $BATS_TEST_TMPDIR/no/such: No such file or directory" ]
-	# The peer's first connection is ours: tcpdial made none.
-	printf x | "$TCPDIAL" -q 0 127.0.0.1 "$PORT"
-	finish_peer
-	[ "$(report accepts)" = 1 ] && [ "$(report received)" = 1 ]
+	no_connection_made
 }
 
 @test "hexdump: a dump that cannot be written is exit 11, the session whole" {
@@ -153,9 +160,7 @@ exchange() {
 	run -11 --separate-stderr timeout -k 10 60 "$TCPDIAL" --hexdump "$DUMP" \
 	    127.0.0.1 "$PORT" </dev/null
 	[ "$stderr" = "tcpdial: open hexdump $DUMP: No such device or address" ]
-	printf x | "$TCPDIAL" -q 0 127.0.0.1 "$PORT"
-	finish_peer
-	[ "$(report accepts)" = 1 ] && [ "$(report received)" = 1 ]
+	no_connection_made
 }
 
 @test "hexdump: a pipe whose reader takes nothing holds the session only until -m" {
