@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -187,15 +188,20 @@ attempt_check(struct attempt *a)
 }
 
 /*
- * Close a running attempt; abandoned (another one won): with RST, so
- * that a connection that completed meanwhile never looks like a client
- * that came and went.
+ * Close a running attempt; abandoned (another one won, or time ran
+ * out): with RST, so that a connection that completed meanwhile never
+ * looks like a client that came and went.  The SYNs it sent are kept
+ * for --trace.
  */
 void
 attempt_close(struct attempt *a, bool abandoned)
 {
 	struct linger lg = { 1, 0 };
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
 
+	if (getsockopt(a->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+		a->syns = ti.tcpi_total_retrans + 1;
 	if (abandoned)
 		(void)setsockopt(a->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(a->fd);

@@ -105,6 +105,14 @@ dialing_resolved(struct connector *c, struct dialing *d, long long now)
 	d->next_ms = now;
 }
 
+/* An attempt's end, for -v and --trace. */
+static void
+said_end(const struct options *o, struct session *s, const struct attempt *a)
+{
+	report_attempt_end(o, s, a);
+	report_trace_attempt(o, s, a, false);
+}
+
 /* Close everything d still has going: a lookup, attempts, a check. */
 void
 dialing_abandon(struct connector *c, struct dialing *d, long long now)
@@ -119,7 +127,7 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 	}
 	/* A conversation cut short: its connection, not a winner's. */
 	if (d->phase == PH_CHECKING && d->s->fd != -1) {
-		tcpinfo_close(d->s->fd, c->o->json != NULL, &d->s->tcpi);
+		tcpinfo_close(c->o, d->s->fd, &d->s->tcpi);
 		d->s->fd = -1;
 		c->sockets--;
 	}
@@ -132,7 +140,7 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 		a->abandoned = true;
 		c->sockets--;
 		d->running--;
-		report_attempt_end(c->o, d->s, a);
+		said_end(c->o, d->s, a);
 	}
 }
 
@@ -153,9 +161,9 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	s->peer_addr = a->addr;
 	a->fd = -1;
 	d->running--;
-	if (o->verbose > 0 || o->json != NULL)
+	if (o->verbose > 0 || o->json != NULL || o->trace)
 		attempt_local(s);
-	report_attempt_end(o, s, a);
+	said_end(o, s, a);
 	/* The losers: closed at once, with RST, no data sent. */
 	dialing_abandon(c, d, now);
 	if ((o->send != NULL || o->expect != NULL) && !o->invert) {
@@ -190,7 +198,7 @@ dialing_failed(struct connector *c, struct dialing *d, struct attempt *a,
 	a->code = d->last_code = code;
 	a->err = err;
 	a->ended_ms = now;
-	report_attempt_end(c->o, d->s, a);
+	said_end(c->o, d->s, a);
 	/* The next one need not wait: the previous attempt failed. */
 	d->next_ms = now;
 	if (d->running == 0 && d->next == d->s->nattempts)
@@ -212,6 +220,7 @@ dialing_next(struct connector *c, struct dialing *d, long long now)
 	d->next_ms = now + c->o->attempt_delay_ms;
 	report_attempt_start(c->o, d->s, a);
 	code = attempt_start(a, &c->src);
+	report_trace_attempt(c->o, d->s, a, true);
 	if (code == GO_ON) {
 		c->sockets++;
 		d->running++;

@@ -128,6 +128,7 @@ wait_disconnect(const struct options *o, struct session *s)
 	int step = 1, ms, state, seen = sig_count();
 
 	while ((state = disconnect_state(s->fd)) == 0) {
+		trace_sample(o, s);
 		if (sig_count() > 1)
 			return 0;
 		if (sig_count() != seen) {
@@ -143,6 +144,7 @@ wait_disconnect(const struct options *o, struct session *s)
 		if (step < 32)
 			step *= 2;
 	}
+	trace_sample(o, s);
 	return state;
 }
 
@@ -161,11 +163,11 @@ close_abort(const struct options *o, struct session *s, int code)
 		report_no_rst(s);
 		/* A plain close: unread data would make it an RST after all. */
 		drain_queue(s->fd);
-		tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
+		tcpinfo_close(o, s->fd, &s->tcpi);
 		s->how = END_CUT;
 		return code == TD_OK ? TD_FAILURE : code;
 	}
-	tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
+	tcpinfo_close(o, s->fd, &s->tcpi);
 	s->how = END_ABORT;
 	report_note(o, s, NOTE_RST_SENT, 0);
 	return code;
@@ -178,7 +180,7 @@ close_graceful(const struct options *o, struct session *s)
 	if (s->fin_sent_ms == -1)
 		hangup_fin(o, s);
 	drain_queue(s->fd);
-	tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
+	tcpinfo_close(o, s->fd, &s->tcpi);
 }
 
 /* Close now, as --close says.  Returns code, as close_abort(). */
@@ -200,7 +202,7 @@ disconnect_failed(const struct options *o, struct session *s, int code)
 	/* Not a disconnect: what we sent last may never have come. */
 	s->how = failed == TD_LOST ? END_LOST : END_PEER_RESET;
 	report_broken(s, "disconnect from");
-	tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
+	tcpinfo_close(o, s->fd, &s->tcpi);
 	return code > TD_SIGNAL_BASE ? code : failed;
 }
 
@@ -252,10 +254,11 @@ finish_graceful(const struct options *o, struct session *s, int code)
 int
 hangup_end(const struct options *o, struct session *s, int code)
 {
+	trace_sample(o, s);
 	switch (s->how) {
 	case END_PEER_RESET:
 	case END_LOST:
-		tcpinfo_close(s->fd, o->json != NULL, &s->tcpi);
+		tcpinfo_close(o, s->fd, &s->tcpi);
 		break;
 	case END_ABORT:
 		code = close_abort(o, s, code);
@@ -268,5 +271,6 @@ hangup_end(const struct options *o, struct session *s, int code)
 		break;
 	}
 	s->end_ms = clock_now_ms();
+	trace_closed(o, s);
 	return code;
 }

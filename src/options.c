@@ -43,6 +43,7 @@ static const struct option longopts[] = {
 	{ "settle",		required_argument,	NULL,	OPT_SETTLE },
 	{ "source",		required_argument,	NULL,	's' },
 	{ "source-port",	required_argument,	NULL,	'p' },
+	{ "trace",		no_argument,		NULL,	OPT_TRACE },
 	{ "verbose",		no_argument,		NULL,	'v' },
 	{ "version",		no_argument,		NULL,	'V' },
 	{ "wait",		required_argument,	NULL,	OPT_WAIT },

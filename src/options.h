@@ -25,6 +25,7 @@ enum {
 	OPT_QUIET,
 	OPT_SEND,
 	OPT_SETTLE,
+	OPT_TRACE,
 	OPT_WAIT,
 	OPT_END,
 };

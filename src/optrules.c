@@ -22,6 +22,7 @@ static const struct {
 } rules[] = {
 	{ '4', '6', false },
 	{ OPT_QUIET, 'v', false },
+	{ OPT_QUIET, OPT_TRACE, false },
 	{ OPT_INVERT, OPT_SEND, false },
 	{ OPT_INVERT, OPT_EXPECT, false },
 	{ OPT_INTERVAL, OPT_WAIT, true },
@@ -86,6 +87,7 @@ optrules_flags(struct options *o, const bool given[OPT_END])
 	o->backoff = given[OPT_BACKOFF];
 	o->invert = given[OPT_INVERT];
 	o->quiet = given[OPT_QUIET];
+	o->trace = given[OPT_TRACE];
 	/* Under --wait each try has -w, 2 s unless given. */
 	if (o->wait && !given['w'])
 		o->connect_timeout_ms = WAIT_TRY_MS;

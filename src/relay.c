@@ -155,6 +155,16 @@ set_slots(const struct session *s, const struct relay *r,
 	pfd[SLOT_STDOUT].events = POLLOUT;
 }
 
+/* How long the next wait may last: the deadlines', or --trace's. */
+static int
+poll_ms(const struct options *o, const struct session *s,
+    const struct relay *r)
+{
+	int ms = deadline_poll_ms(o, s, r), t = trace_poll_ms(o, s);
+
+	return t != -1 && (ms == -1 || t < ms) ? t : ms;
+}
+
 /* One turn of the relay: GO_ON, or the code the session ends with. */
 static int
 relay_turn(const struct options *o, struct session *s, struct relay *r)
@@ -171,9 +181,10 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 	if ((code = relay_transition(o, s, r)) != GO_ON ||
 	    (code = deadline_expired(o, s, r)) != GO_ON)
 		return code;
+	trace_sample(o, s);
 	set_slots(s, r, pfd);
-	n = ppoll(pfd, SLOT_COUNT, clock_timespec(deadline_poll_ms(o, s, r),
-	    &ts), sig_pollmask());
+	n = ppoll(pfd, SLOT_COUNT, clock_timespec(poll_ms(o, s, r), &ts),
+	    sig_pollmask());
 	if (n == -1 && errno != EINTR) {
 		report_local(s, LOCAL_POLL);
 		s->how = END_CUT;

@@ -111,6 +111,7 @@ struct options {
 	int verbose;			/* -v count */
 	const char *json;		/* --json FILE, or NULL */
 	const char *hexdump;		/* --hexdump FILE, or NULL */
+	bool trace;			/* --trace */
 	char usage[USAGE_MAX];		/* the usage error said, or "" */
 };
 
@@ -207,6 +208,7 @@ struct attempt {
 	enum step step;		/* where it failed */
 	struct sockaddr_storage from;	/* the -s/-p address it bound to */
 	bool abandoned;		/* closed because another one connected */
+	unsigned syns;		/* SYNs sent, read at its close (0: unknown) */
 };
 
 /* TCP_INFO's figures, taken just before close (tcpinfo.c). */
@@ -219,6 +221,23 @@ struct tcp_facts {
 	unsigned pmtu;
 	unsigned long long bytes_acked;	/* by the peer (RFC 4898) */
 	unsigned long long bytes_received;	/* from the peer */
+};
+
+/* --trace (trace.c): the states the connection went through, in order. */
+#define TRACE_MAX 32
+struct trace_event {
+	long long ms;			/* since the start */
+	unsigned char state;		/* netinet/tcp.h's numbers */
+	unsigned char event;		/* enum tcp_event (tcpstate.h) */
+	bool inferred;			/* implied by the diagram, not seen */
+	bool after_close;		/* read by sock_diag after close() */
+	unsigned expires_ms;		/* TIME_WAIT's timer, else 0 */
+};
+struct trace_log {
+	int last;			/* the last state recorded */
+	int step;			/* ms to the next sample */
+	size_t n;			/* events (the first TRACE_MAX kept) */
+	struct trace_event ev[TRACE_MAX];
 };
 
 /*
@@ -256,7 +275,8 @@ struct session {
 	enum end_how how;
 	bool peer_closed_first;		/* its FIN came before ours */
 	bool disconnect_done;		/* our FIN acked, the peer's FIN in */
-	struct tcp_facts tcpi;		/* for --json */
+	struct tcp_facts tcpi;		/* for --json and --trace */
+	struct trace_log trace;		/* --trace */
 	char error[ERROR_MAX];		/* the failure line said, or "" */
 };
 
@@ -388,11 +408,25 @@ void		 report_idle(const struct options *, struct session *,
 void		 report_max_time(const struct options *, struct session *);
 void		 report_unwritten(struct session *, size_t);
 void		 report_hexdump(struct session *, bool, const char *, int);
+
+/* report_trace.c */
+void		 report_trace(const struct session *,
+		    const struct trace_event *);
+void		 report_trace_attempt(const struct options *,
+		    const struct session *, const struct attempt *, bool);
+void		 report_trace_peer(const struct session *, int, unsigned);
+void		 report_trace_facts(const struct session *);
 void		 report_summary(const struct options *, const struct session *,
 		    int);
 
+/* trace.c */
+void		 trace_connected(const struct options *, struct session *);
+void		 trace_sample(const struct options *, struct session *);
+int		 trace_poll_ms(const struct options *, const struct session *);
+void		 trace_closed(const struct options *, struct session *);
+
 /* tcpinfo.c */
-void		 tcpinfo_close(int, bool, struct tcp_facts *);
+void		 tcpinfo_close(const struct options *, int, struct tcp_facts *);
 
 /* target.c */
 int		 target_parse(int, char **, char **, struct options *, char *,

@@ -1,6 +1,6 @@
 /*
  * TCP_INFO: the kernel's figures of one connection (SPEC 9), read once
- * just before it is closed, for the --json report.
+ * just before it is closed, for the --json report and --trace's last line.
  */
 #include <sys/socket.h>
 
@@ -35,11 +35,11 @@ tcpinfo_take(int fd, struct tcp_facts *t)
 	t->bytes_received = ti.tcpi_bytes_received;
 }
 
-/* Close a connection's fd, reading its TCP_INFO into *t first if want. */
+/* Close a connection's fd, reading its TCP_INFO into *t first if o wants it. */
 void
-tcpinfo_close(int fd, bool want, struct tcp_facts *t)
+tcpinfo_close(const struct options *o, int fd, struct tcp_facts *t)
 {
-	if (want)
+	if (o->json != NULL || o->trace)
 		tcpinfo_take(fd, t);
 	close(fd);
 }

@@ -87,10 +87,11 @@ complete -c tcpdial -s n -l numeric -d 'Host is a numeric address; never resolve
 complete -c tcpdial -l no-half-close -n "not $probe" -d 'At stdin EOF send nothing; wait for the peer'
 complete -c tcpdial -s p -l source-port -x -a '(__tcpdial_services)' -d 'Bind the local end to PORT (SO_REUSEADDR)'
 complete -c tcpdial -s q -l disconnect-wait -x -n "not $probe" -d 'Once stdin is done, wait at most DURATION for the disconnect to complete'
-complete -c tcpdial -l quiet -n 'not __fish_seen_argument -s v -l verbose' -d 'Print nothing on stderr but usage errors'
+complete -c tcpdial -l quiet -n 'not __fish_seen_argument -s v -l verbose -l trace' -d 'Print nothing on stderr but usage errors'
 complete -c tcpdial -l send -x -n "not $session; and not __fish_seen_argument -l invert" -d 'With -z: send STRING (C escapes) once connected'
 complete -c tcpdial -l settle -x -n "not $probe" -d "After stdin's end, a peer silent this long is done"
 complete -c tcpdial -s s -l source -x -a '(__fish_print_addresses)' -d 'Bind the local end to ADDR'
+complete -c tcpdial -l trace -n 'not __fish_seen_argument -l quiet' -d 'Say each TCP state of the connection on stderr'
 complete -c tcpdial -s V -l version -d 'Print the version and exit'
 complete -c tcpdial -s v -l verbose -n 'not __fish_seen_argument -l quiet' -d 'Narrate on stderr (twice: more detail)'
 complete -c tcpdial -s w -l connect-timeout -x -d 'Deadline for the whole connect phase'

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# --trace (SPEC 10, issue 13): one stderr line per TCP state of our
+# connection, from TCP_INFO and, around close(), sock_diag.  This kernel
+# has no netem, so the peer's behaviour makes each state last: a peer
+# that reads nothing holds our FIN behind its full window (FIN_WAIT_1),
+# one that delays its own FIN holds FIN_WAIT_2, a silent stdin holds
+# CLOSE_WAIT, and iptables DROP rules in a namespace hold both FINs back
+# for a simultaneous close.
+
+load helpers
+
+# states: the states --trace named on stderr (run --separate-stderr), in
+# order, "*" after each one that was inferred rather than seen.
+states() {
+	printf '%s\n' "$stderr" | awk '$2 == "trace:" && $4 == "ms" &&
+	    $5 ~ /^[A-Z_12]+$/ { print $5 (/inferred/ ? "*" : "") }' |
+	    paste -sd ' '
+}
+
+# line STATE: the trace line of STATE.
+line() {
+	printf '%s\n' "$stderr" | grep -E "^tcpdial: trace: [0-9]+ ms $1 "
+}
+
+@test "trace: an active close passes FIN_WAIT_1, FIN_WAIT_2 and TIME_WAIT, each seen" {
+	local n=8388608
+	# A 4 KiB window holds our FIN behind the data for 500 ms; the
+	# peer's own FIN comes 1 s after ours.
+	start_peer -R 4096 accept sleep 500 sink sleep 1000 close
+	run -0 --separate-stderr bash -c 'head -c "$1" /dev/zero |
+	    "$2" --trace 127.0.0.1 "$3"' _ "$n" "$TCPDIAL" "$PORT"
+	finish_peer
+	[ "$(report received)" = "$n" ]
+	[ "$(report client_end)" = FIN ]
+	[ "$(states)" = "SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT" ]
+	line SYN_SENT | grep -q "(our SYN to 127.0.0.1 port $PORT)"
+	line FIN_WAIT_1 | grep -q '(our FIN)$'
+	line FIN_WAIT_2 | grep -q '(the ACK of our FIN)$'
+	line TIME_WAIT | grep -Eq "\(the peer's FIN\), holding the address pair [0-9]+\.[0-9]{3} s more$"
+	# The kernel agrees: the pair is held in TIME_WAIT on our side.
+	[ -n "$(ss -Htn state time-wait "dport = :$PORT")" ]
+	[[ $stderr == *"tcpdial: trace: rtt "*", bytes acked $((n + 2)), received 1"* ]]
+}
+
+@test "trace: a passive close passes CLOSE_WAIT (seen), LAST_ACK, CLOSED; the peer holds TIME_WAIT" {
+	local err=$BATS_TEST_TMPDIR/err out=$BATS_TEST_TMPDIR/out pid
+	start_peer accept say hello fin sink
+	hold_stdin
+	"$TCPDIAL" --trace 127.0.0.1 "$PORT" <&5 >"$out" 2>"$err" 5>&- 3>&- &
+	pid=$!
+	# The peer's FIN is in while stdin stays silent: CLOSE_WAIT, seen.
+	wait_for "CLOSE_WAIT" grep -q ' ms CLOSE_WAIT ' "$err"
+	release_stdin
+	wait_status "$pid"
+	finish_peer
+	[ "$status" = 0 ]
+	[ "$(cat "$out")" = hello ]
+	stderr=$(cat "$err")
+	[[ $(states) =~ ^"SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK"\*?" CLOSED"$ ]]
+	line CLOSE_WAIT | grep -q "(the peer's FIN)$"
+	line CLOSED | grep -q '(the ACK of our FIN)'
+	grep -Eq '^tcpdial: trace: [0-9]+ ms the peer holds TIME_WAIT, [0-9]+\.[0-9]{3} s more \(it closed first\)$' "$err"
+	[ -n "$(ss -Htn state time-wait "sport = :$PORT")" ]
+}
+
+@test "trace: --close abort ends with our RST and CLOSED, no TIME_WAIT" {
+	start_peer accept sink
+	run -0 --separate-stderr bash -c 'printf x |
+	    "$1" --trace --close abort 127.0.0.1 "$2"' _ "$TCPDIAL" "$PORT"
+	finish_peer
+	[ "$(report client_end)" = RST ]
+	[ "$(states)" = "SYN_SENT ESTABLISHED CLOSED" ]
+	line CLOSED | grep -q '(our RST)'
+	[[ $stderr != *TIME_WAIT* ]]
+}
+
+@test "trace: a reset by the peer is said as the peer's RST" {
+	start_peer accept await rst
+	run -8 --separate-stderr bash -c 'printf x | "$1" --trace -q 5 \
+	    127.0.0.1 "$2"' _ "$TCPDIAL" "$PORT"
+	finish_peer
+	[[ $(states) == "SYN_SENT ESTABLISHED"*" CLOSED" ]]
+	line CLOSED | grep -q "(the peer's RST)"
+}
+
+@test "trace: a refused connect is SYN_SENT, then the peer's RST" {
+	local port
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" --trace 127.0.0.1 "$port" </dev/null
+	[ "$(states)" = "SYN_SENT CLOSED" ]
+	line CLOSED | grep -q "(the peer's RST: refused), 127.0.0.1 port $port$"
+	[[ $stderr == *"tcpdial: connect to 127.0.0.1 port $port: Connection refused" ]]
+}
+
+@test "trace: a black-holed connect counts its SYNs, then gives up at -w" {
+	# A full backlog: the listener drops further SYNs unanswered.
+	start_peer fullbacklog sleep 10000
+	run -5 --separate-stderr "$TCPDIAL" --trace -w 3 127.0.0.1 "$PORT" </dev/null
+	[ "$(states)" = "SYN_SENT CLOSED" ]
+	# The first SYN and its retransmissions at 1 s and (perhaps) 3 s.
+	line CLOSED | grep -Eq '\(no answer to [23] SYNs: timed out\)'
+}
+
+@test "trace: a simultaneous close passes FIN_WAIT_1, CLOSING, TIME_WAIT" {
+	local err=$BATS_TEST_TMPDIR/err pid
+	need_root
+	make_netns
+	PEER_NS=$NS start_peer accept read 1 fin sink
+	# Both FINs are dropped on arrival until a rule goes.
+	in_ns iptables -A INPUT -p tcp --dport "$PORT" --tcp-flags FIN FIN -j DROP
+	in_ns iptables -A INPUT -p tcp --sport "$PORT" --tcp-flags FIN FIN -j DROP
+	printf x | in_ns "$TCPDIAL" --trace 127.0.0.1 "$PORT" 2>"$err" 3>&- &
+	pid=$!
+	wait_for "our FIN_WAIT_1" grep -q ' ms FIN_WAIT_1 ' "$err"
+	wait_for "the peer's FIN" test -n "$(in_ns ss -Htn state fin-wait-1 "sport = :$PORT")"
+	# The peer's FIN gets through, not acking ours: we are CLOSING.
+	in_ns iptables -D INPUT -p tcp --sport "$PORT" --tcp-flags FIN FIN -j DROP
+	wait_for "CLOSING" grep -q ' ms CLOSING ' "$err"
+	in_ns iptables -D INPUT -p tcp --dport "$PORT" --tcp-flags FIN FIN -j DROP
+	wait_status "$pid"
+	finish_peer
+	[ "$status" = 0 ]
+	stderr=$(cat "$err")
+	[ "$(states)" = "SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT" ]
+	line CLOSING | grep -q "(the peer's FIN crossed ours)"
+	line TIME_WAIT | grep -q "(the ACK of our FIN)"
+}
+
+@test "trace: off, nothing is said" {
+	start_peer accept sink
+	run -0 --separate-stderr bash -c 'printf x | "$1" 127.0.0.1 "$2"' \
+	    _ "$TCPDIAL" "$PORT"
+	finish_peer
+	[ -z "$stderr" ]
+}
+
+@test "trace: --trace and --quiet cannot be used together" {
+	run -2 --separate-stderr "$TCPDIAL" --quiet --trace 127.0.0.1 9
+	[ "$stderr" = "tcpdial: --quiet and --trace cannot be used together" ]
+}
