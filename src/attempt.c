@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <netdb.h>
@@ -160,8 +159,12 @@ attempt_start(struct attempt *a, const struct source *src)
 			return attempt_fail(a, STEP_BIND, errno, TD_BIND);
 	}
 	if (connect(a->fd, (const struct sockaddr *)&a->addr,
-	    addr_len(&a->addr)) == 0)
+	    addr_len(&a->addr)) == 0) {
+		a->syn_sent = true;
 		return TD_OK;
+	}
+	/* Refused at once on loopback: the SYN went, the RST came back. */
+	a->syn_sent = errno == EINPROGRESS || errno == ECONNREFUSED;
 	if (errno == EINPROGRESS)
 		return GO_ON;
 	return attempt_fail(a, STEP_CONNECT, errno, exitcode_connect(errno));
@@ -188,20 +191,15 @@ attempt_check(struct attempt *a)
 }
 
 /*
- * Close a running attempt; abandoned (another one won, or time ran
- * out): with RST, so that a connection that completed meanwhile never
- * looks like a client that came and went.  The SYNs it sent are kept
- * for --trace.
+ * Close a running attempt; abandoned (another one won, or the connect
+ * phase stopped): with RST, so that a connection that completed
+ * meanwhile never looks like a client that came and went.
  */
 void
 attempt_close(struct attempt *a, bool abandoned)
 {
 	struct linger lg = { 1, 0 };
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
 
-	if (getsockopt(a->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
-		a->syns = ti.tcpi_total_retrans + 1;
 	if (abandoned)
 		(void)setsockopt(a->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(a->fd);

@@ -31,12 +31,10 @@ take_addresses(struct session *s, const struct addrinfo *res)
 	/* Those past ATTEMPTS_MAX are counted, not tried: -v says so. */
 	s->naddrs = n + more;
 	eyeballs_order(addrs, n);
-	for (i = 0; i < n; i++) {
-		s->attempts[i].addr = addrs[i];
-		s->attempts[i].started_ms = s->attempts[i].ended_ms = -1;
-		s->attempts[i].fd = -1;
-		s->attempts[i].code = GO_ON;
-	}
+	for (i = 0; i < n; i++)
+		s->attempts[i] = (struct attempt){ .addr = addrs[i],
+		    .started_ms = -1, .ended_ms = -1, .fd = -1,
+		    .code = GO_ON };
 	s->nattempts = n;
 }
 
@@ -105,6 +103,15 @@ dialing_resolved(struct connector *c, struct dialing *d, long long now)
 	d->next_ms = now;
 }
 
+/* Close a running attempt, its SYNs and state read first for --trace. */
+static void
+close_attempt(const struct options *o, struct attempt *a, bool abandoned)
+{
+	if (o->trace)
+		a->syns = tcpinfo_syns(a->fd, &a->state);
+	attempt_close(a, abandoned);
+}
+
 /* An attempt's end, for -v and --trace. */
 static void
 said_end(const struct options *o, struct session *s, const struct attempt *a)
@@ -135,7 +142,7 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 		a = &d->s->attempts[i];
 		if (a->fd == -1)
 			continue;
-		attempt_close(a, true);
+		close_attempt(c->o, a, true);
 		a->ended_ms = now;
 		a->abandoned = true;
 		c->sockets--;
@@ -164,6 +171,7 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	if (o->verbose > 0 || o->json != NULL || o->trace)
 		attempt_local(s);
 	said_end(o, s, a);
+	trace_connected(s);
 	/* The losers: closed at once, with RST, no data sent. */
 	dialing_abandon(c, d, now);
 	if ((o->send != NULL || o->expect != NULL) && !o->invert) {
@@ -191,7 +199,7 @@ dialing_failed(struct connector *c, struct dialing *d, struct attempt *a,
 	if (a->fd != -1) {
 		/* A running attempt fails only in its connect. */
 		a->step = STEP_CONNECT;
-		attempt_close(a, false);
+		close_attempt(c->o, a, false);
 		c->sockets--;
 		d->running--;
 	}

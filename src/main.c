@@ -47,7 +47,6 @@ main(int argc, char *argv[])
 	code = dial(&o, &s, &dump);
 	if (code != TD_OK)
 		return finish_run(&o, &s, 1, hexdump_end(&dump, &s, code));
-	trace_connected(&o, &s);
 	code = relay_run(&o, &s, &dump);
 	code = hangup_end(&o, &s, code);
 	/* The target's outcome is the session's. */

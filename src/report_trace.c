@@ -58,9 +58,15 @@ report_trace(const struct session *s, const struct trace_event *e)
 		snprintf(more, sizeof(more), ", holding the address pair "
 		    "%u.%03u s more", e->expires_ms / 1000,
 		    e->expires_ms % 1000);
-	warnx("trace: %lld ms %s (%s)%s%s", e->ms, name != NULL ? name : "?",
-	    cause(s, e), e->inferred ? ", inferred: passed too fast to be "
-	    "read" : e->after_close ? ", after close" : "", more);
+	if (name == NULL)
+		name = "?";
+	if (e->event == TEV_NONE && e->after_close)
+		warnx("trace: %lld ms %s still, after close%s", e->ms, name,
+		    more);
+	else
+		warnx("trace: %lld ms %s (%s)%s%s", e->ms, name, cause(s, e),
+		    e->inferred ? ", inferred: passed too fast to be read" :
+		    e->after_close ? ", after close" : "", more);
 }
 
 /* Why a failed attempt's socket closed. */
@@ -70,11 +76,14 @@ attempt_end_text(const struct session *s, const struct attempt *a,
 {
 	const char *plural = a->syns == 1 ? "" : "s";
 
-	if (a->abandoned && s->connected_ms != -1)
-		snprintf(why, len, "our RST: another address connected");
+	/* Linux resets an abandoned attempt only once it has connected. */
+	if (a->abandoned && a->state == TCP_ESTABLISHED)
+		snprintf(why, len, "our RST: %s", s->connected_ms != -1 ?
+		    "another address connected first" : "given up");
 	else if (a->abandoned)
-		snprintf(why, len, "our RST: no answer to %u SYN%s, given up",
-		    a->syns, plural);
+		snprintf(why, len, "given up after %u SYN%s, unanswered%s",
+		    a->syns, plural, s->connected_ms != -1 ?
+		    ": another address connected" : "");
 	else if (a->err == ECONNREFUSED)
 		snprintf(why, len, "the peer's RST: refused");
 	else if (a->err == ETIMEDOUT)
@@ -86,8 +95,8 @@ attempt_end_text(const struct session *s, const struct attempt *a,
 
 /*
  * An attempt of the connect phase sent its SYN (started), or ended.  One
- * that failed before its SYN (socket, bind) has no state to tell: -v
- * says why.
+ * that failed before its SYN (socket, bind, a route) has no state to
+ * tell: -v says why.
  */
 void
 report_trace_attempt(const struct options *o, const struct session *s,
@@ -95,7 +104,7 @@ report_trace_attempt(const struct options *o, const struct session *s,
 {
 	char what[PEER_NAME_MAX], why[128];
 
-	if (!o->trace || (a->err != 0 && a->step != STEP_CONNECT))
+	if (!o->trace || !a->syn_sent)
 		return;
 	addr_format(what, sizeof(what), s->peer_host, &a->addr);
 	if (started)

@@ -208,7 +208,9 @@ struct attempt {
 	enum step step;		/* where it failed */
 	struct sockaddr_storage from;	/* the -s/-p address it bound to */
 	bool abandoned;		/* closed because another one connected */
-	unsigned syns;		/* SYNs sent, read at its close (0: unknown) */
+	bool syn_sent;		/* connect(2) sent a SYN */
+	unsigned syns;		/* --trace: SYNs sent, read as it closed */
+	int state;		/* --trace: its TCP state then (0: unknown) */
 };
 
 /* TCP_INFO's figures, taken just before close (tcpinfo.c). */
@@ -223,8 +225,7 @@ struct tcp_facts {
 	unsigned long long bytes_received;	/* from the peer */
 };
 
-/* --trace (trace.c): the states the connection went through, in order. */
-#define TRACE_MAX 32
+/* --trace (trace.c): one state the connection reached, and the last. */
 struct trace_event {
 	long long ms;			/* since the start */
 	unsigned char state;		/* netinet/tcp.h's numbers */
@@ -236,8 +237,7 @@ struct trace_event {
 struct trace_log {
 	int last;			/* the last state recorded */
 	int step;			/* ms to the next sample */
-	size_t n;			/* events (the first TRACE_MAX kept) */
-	struct trace_event ev[TRACE_MAX];
+	long long closed_ms;		/* CLOSE first read (said at close) */
 };
 
 /*
@@ -420,13 +420,15 @@ void		 report_summary(const struct options *, const struct session *,
 		    int);
 
 /* trace.c */
-void		 trace_connected(const struct options *, struct session *);
+void		 trace_connected(struct session *);
 void		 trace_sample(const struct options *, struct session *);
 int		 trace_poll_ms(const struct options *, const struct session *);
 void		 trace_closed(const struct options *, struct session *);
 
 /* tcpinfo.c */
 void		 tcpinfo_close(const struct options *, int, struct tcp_facts *);
+int		 tcpinfo_state(int);
+unsigned	 tcpinfo_syns(int, int *);
 
 /* target.c */
 int		 target_parse(int, char **, char **, struct options *, char *,

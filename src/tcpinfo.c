@@ -35,6 +35,35 @@ tcpinfo_take(int fd, struct tcp_facts *t)
 	t->bytes_received = ti.tcpi_bytes_received;
 }
 
+/* fd's TCP state (netinet/tcp.h's numbers), or -1. */
+int
+tcpinfo_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		return -1;
+	return ti.tcpi_state;
+}
+
+/*
+ * The SYNs a connect attempt on fd sent (the first and the kernel's
+ * retransmissions), and its state in *state; 0 when the kernel says
+ * nothing.
+ */
+unsigned
+tcpinfo_syns(int fd, int *state)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		return 0;
+	*state = ti.tcpi_state;
+	return ti.tcpi_total_retrans + 1;
+}
+
 /* Close a connection's fd, reading its TCP_INFO into *t first if o wants it. */
 void
 tcpinfo_close(const struct options *o, int fd, struct tcp_facts *t)

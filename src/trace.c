@@ -2,19 +2,15 @@
  * --trace (SPEC 10): the TCP states our connection goes through, one
  * stderr line each (report_trace.c words them).  The connect phase is
  * told from the attempts' record (report_trace_attempt); from then on
- * TCP_INFO is read at every turn of the relay and of the disconnect
+ * the state is read at every turn of the relay and of the disconnect
  * wait, at growing intervals while a state the kernel gives no event
  * for is passing (FIN_WAIT_1, CLOSING, LAST_ACK), and sock_diag asks
  * what became of the connection after close().  A state passed too
  * fast to be read, but implied by the diagram between two that were, is
  * recorded as inferred.  With --trace off, nothing here reads anything.
  */
-#include <sys/socket.h>
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-
-#include <string.h>
 
 #include "tcpdial.h"
 #include "sockdiag.h"
@@ -23,27 +19,6 @@
 /* The longest wait between two samples of a passing state, in ms. */
 #define SAMPLE_MAX_MS 32
 
-/* Keep one event (the first TRACE_MAX of them) and say it at once. */
-static void
-record(struct session *s, long long ms, int state, bool inferred,
-    const struct sockdiag *d, bool after)
-{
-	struct trace_log *t = &s->trace;
-	struct trace_event e = {
-		.ms = ms - s->start_ms, .state = (unsigned char)state,
-		.event = (unsigned char)tcpstate_cause(t->last, state),
-		.inferred = inferred, .after_close = after,
-		.expires_ms = d != NULL ? d->expires_ms : 0,
-	};
-
-	if (t->n < TRACE_MAX)
-		t->ev[t->n] = e;
-	t->n++;
-	t->last = state;
-	t->step = 1;
-	report_trace(s, &e);
-}
-
 static bool
 failed(const struct session *s)
 {
@@ -51,10 +26,28 @@ failed(const struct session *s)
 	    s->how == END_ABORT;
 }
 
+/* Record one state reached at ms and say it. */
+static void
+record(struct session *s, long long ms, int state, bool inferred,
+    const struct sockdiag *d, bool after)
+{
+	struct trace_event e = {
+		.ms = ms - s->start_ms, .state = (unsigned char)state,
+		.event = (unsigned char)tcpstate_cause(s->trace.last, state),
+		.inferred = inferred, .after_close = after,
+		.expires_ms = d != NULL ? d->expires_ms : 0,
+	};
+
+	s->trace.last = state;
+	s->trace.step = 1;
+	report_trace(s, &e);
+}
+
 /*
  * The connection was seen in state at ms: first the states the diagram
  * says it passed since the last one (inferred), then state.  d: what
- * sock_diag read (NULL: TCP_INFO did); after: it read it after close().
+ * sock_diag read (NULL: TCP_INFO did); after: it read it after close(),
+ * which is said even when the state did not change.
  */
 static void
 saw(struct session *s, long long ms, int state, const struct sockdiag *d,
@@ -62,7 +55,7 @@ saw(struct session *s, long long ms, int state, const struct sockdiag *d,
 {
 	int mid[8], k, i;
 
-	if (state == s->trace.last) {
+	if (state == s->trace.last && !after) {
 		if (s->trace.step < SAMPLE_MAX_MS)
 			s->trace.step *= 2;
 		return;
@@ -73,7 +66,7 @@ saw(struct session *s, long long ms, int state, const struct sockdiag *d,
 	record(s, ms, state, false, d, after);
 }
 
-/* What the kernel holds of s's connection, read from the peer's end. */
+/* What the kernel holds of s's connection; peers: the peer's end. */
 static int
 diag(const struct session *s, bool peers, struct sockdiag *d)
 {
@@ -84,38 +77,34 @@ diag(const struct session *s, bool peers, struct sockdiag *d)
 
 /* The connection is up: the connect phase's lines are said. */
 void
-trace_connected(const struct options *o, struct session *s)
+trace_connected(struct session *s)
 {
-	(void)o;
 	s->trace.last = TCP_ESTABLISHED;
 	s->trace.step = 1;
+	s->trace.closed_ms = -1;
 }
 
 /*
  * Read the state of s's socket now.  Linux gives the socket CLOSE as
  * it enters TIME_WAIT (a socket of its own holds that): sock_diag tells
- * the two apart.  A CLOSE is recorded once the session knows its ending,
- * so that its cause (whose RST?) is known.
+ * the two apart.  Any other CLOSE is said by trace_closed(), once the
+ * session knows how it ended (whose RST?).
  */
 void
 trace_sample(const struct options *o, struct session *s)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
 	struct sockdiag d;
+	int state;
 
-	if (!o->trace || s->fd == -1)
+	if (!o->trace || s->fd == -1 || s->trace.last == TCP_TIME_WAIT ||
+	    s->trace.closed_ms != -1 || (state = tcpinfo_state(s->fd)) == -1)
 		return;
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
-		return;
-	if (ti.tcpi_state != TCP_CLOSE)
-		saw(s, clock_now_ms(), ti.tcpi_state, NULL, false);
+	if (state != TCP_CLOSE)
+		saw(s, clock_now_ms(), state, NULL, false);
 	else if (diag(s, false, &d) == 0 && d.state == TCP_TIME_WAIT)
 		saw(s, clock_now_ms(), d.state, &d, false);
-	else if (s->how != END_NONE)
-		saw(s, clock_now_ms(), TCP_CLOSE, NULL, false);
-	/* Else the relay has yet to learn why (a reset?): it will say. */
+	else
+		s->trace.closed_ms = clock_now_ms();
 }
 
 /*
@@ -138,6 +127,23 @@ trace_poll_ms(const struct options *o, const struct session *s)
 }
 
 /*
+ * The socket went CLOSE at ms.  After our FIN, with nothing failed, it
+ * went to TIME_WAIT (a socket sock_diag did not show): say that, by the
+ * diagram, rather than a CLOSE the diagram would reach only after 2 MSL.
+ */
+static void
+went_close(struct session *s, long long ms, bool after)
+{
+	int last = s->trace.last;
+
+	if (!failed(s) && (last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
+	    last == TCP_CLOSING))
+		record(s, ms, TCP_TIME_WAIT, true, NULL, false);
+	else
+		saw(s, ms, TCP_CLOSE, NULL, after);
+}
+
+/*
  * After close(): what the kernel still holds of the connection, on our
  * side and, after a passive close, on the peer's (the peer holds
  * TIME_WAIT); then TCP_INFO's last figures.
@@ -149,11 +155,13 @@ trace_closed(const struct options *o, struct session *s)
 
 	if (!o->trace || s->local_addr.ss_family == AF_UNSPEC)
 		return;
-	if (s->trace.last != TCP_CLOSE) {
+	if (s->trace.closed_ms != -1)
+		went_close(s, s->trace.closed_ms, false);
+	else if (s->trace.last != TCP_TIME_WAIT) {
 		if (diag(s, false, &d) == 0)
 			saw(s, clock_now_ms(), d.state, &d, true);
 		else
-			saw(s, clock_now_ms(), TCP_CLOSE, NULL, true);
+			went_close(s, clock_now_ms(), true);
 	}
 	if (s->peer_closed_first && !failed(s)) {
 		if (diag(s, true, &d) == 0)

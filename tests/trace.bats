@@ -22,6 +22,16 @@ line() {
 	printf '%s\n' "$stderr" | grep -E "^tcpdial: trace: [0-9]+ ms $1 "
 }
 
+# time_wait SPORT DPORT: the kernel (ss) holds that pair in TIME_WAIT.
+time_wait() {
+	[ -n "$(ss -Htn state time-wait "sport = :$1 and dport = :$2")" ]
+}
+
+# peer_in_fin_wait_1: the peer in this test's namespace has sent its FIN.
+peer_in_fin_wait_1() {
+	[ -n "$(in_ns ss -Htn state fin-wait-1 "sport = :$PORT")" ]
+}
+
 @test "trace: an active close passes FIN_WAIT_1, FIN_WAIT_2 and TIME_WAIT, each seen" {
 	local n=8388608
 	# A 4 KiB window holds our FIN behind the data for 500 ms; the
@@ -38,7 +48,7 @@ line() {
 	line FIN_WAIT_2 | grep -q '(the ACK of our FIN)$'
 	line TIME_WAIT | grep -Eq "\(the peer's FIN\), holding the address pair [0-9]+\.[0-9]{3} s more$"
 	# The kernel agrees: the pair is held in TIME_WAIT on our side.
-	[ -n "$(ss -Htn state time-wait "dport = :$PORT")" ]
+	time_wait "$(report client_port)" "$PORT"
 	[[ $stderr == *"tcpdial: trace: rtt "*", bytes acked $((n + 2)), received 1"* ]]
 }
 
@@ -60,7 +70,7 @@ line() {
 	line CLOSE_WAIT | grep -q "(the peer's FIN)$"
 	line CLOSED | grep -q '(the ACK of our FIN)'
 	grep -Eq '^tcpdial: trace: [0-9]+ ms the peer holds TIME_WAIT, [0-9]+\.[0-9]{3} s more \(it closed first\)$' "$err"
-	[ -n "$(ss -Htn state time-wait "sport = :$PORT")" ]
+	time_wait "$PORT" "$(report client_port)"
 }
 
 @test "trace: --close abort ends with our RST and CLOSED, no TIME_WAIT" {
@@ -81,6 +91,51 @@ line() {
 	finish_peer
 	[[ $(states) == "SYN_SENT ESTABLISHED"*" CLOSED" ]]
 	line CLOSED | grep -q "(the peer's RST)"
+}
+
+@test "trace: a reset in the disconnect wait is said as the peer's RST, not a close" {
+	local err=$BATS_TEST_TMPDIR/err pid
+	# The peer closes at once; what we send after that draws its RST.
+	start_peer accept say hello close
+	hold_stdin
+	"$TCPDIAL" --trace 127.0.0.1 "$PORT" <&5 >/dev/null 2>"$err" 5>&- 3>&- &
+	pid=$!
+	wait_for "CLOSE_WAIT" grep -q ' ms CLOSE_WAIT ' "$err"
+	printf late >&5
+	release_stdin
+	wait_status "$pid"
+	finish_peer
+	[ "$status" = 8 ]
+	stderr=$(cat "$err")
+	[[ $(states) == "SYN_SENT ESTABLISHED CLOSE_WAIT"*" CLOSED" ]]
+	line CLOSED | grep -q "(the peer's RST)"
+	[[ $stderr != *"ACK of our FIN"* && $stderr != *TIME_WAIT* ]]
+}
+
+@test "trace: a probe (-z) says its attempt, then its close" {
+	start_peer accept sink
+	run -0 --separate-stderr "$TCPDIAL" --trace -z 127.0.0.1 "$PORT"
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	[[ $(states) =~ ^"SYN_SENT ESTABLISHED FIN_WAIT_1"\*?" "(FIN_WAIT_2|TIME_WAIT)$ ]]
+	[[ ${stderr_lines[3]} == *", after close"* ]]
+}
+
+@test "trace: Happy Eyeballs says each address's attempt, the loser given up unanswered" {
+	need_root
+	make_netns
+	printf '::1 dual\n127.0.0.1 dual\n' >"$BATS_TEST_TMPDIR/hosts"
+	PEER_NS=$NS start_peer -b :: -t 10 accept sink
+	in_ns ip6tables -A INPUT -p tcp -d ::1 --dport "$PORT" -j DROP
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" --trace -w 5 -z dual "$PORT"
+	finish_peer
+	# Then the winner's close, as for any probe.
+	[[ $(states) == "SYN_SENT SYN_SENT ESTABLISHED CLOSED "* ]]
+	[[ "${stderr_lines[0]}" =~ ^tcpdial:\ trace:\ [0-9]+\ ms\ SYN_SENT\ \(our\ SYN\ to\ dual\ \(::1\)\ port\ $PORT\)$ ]]
+	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ trace:\ [0-9]+\ ms\ SYN_SENT\ \(our\ SYN\ to\ dual\ \(127\.0\.0\.1\)\ port\ $PORT\)$ ]]
+	[[ "${stderr_lines[2]}" == *" ESTABLISHED (the SYN-ACK from dual (127.0.0.1) port $PORT)" ]]
+	[[ "${stderr_lines[3]}" =~ \ CLOSED\ \(given\ up\ after\ [12]\ SYNs?,\ unanswered:\ another\ address\ connected\),\ dual\ \(::1\)\ port\ $PORT$ ]]
 }
 
 @test "trace: a refused connect is SYN_SENT, then the peer's RST" {
@@ -112,7 +167,7 @@ line() {
 	printf x | in_ns "$TCPDIAL" --trace 127.0.0.1 "$PORT" 2>"$err" 3>&- &
 	pid=$!
 	wait_for "our FIN_WAIT_1" grep -q ' ms FIN_WAIT_1 ' "$err"
-	wait_for "the peer's FIN" test -n "$(in_ns ss -Htn state fin-wait-1 "sport = :$PORT")"
+	wait_for "the peer's FIN" peer_in_fin_wait_1
 	# The peer's FIN gets through, not acking ours: we are CLOSING.
 	in_ns iptables -D INPUT -p tcp --sport "$PORT" --tcp-flags FIN FIN -j DROP
 	wait_for "CLOSING" grep -q ' ms CLOSING ' "$err"
@@ -126,12 +181,22 @@ line() {
 	line TIME_WAIT | grep -q "(the ACK of our FIN)"
 }
 
-@test "trace: off, nothing is said" {
+@test "trace: off, nothing is said and nothing extra read: no TCP_INFO, no netlink" {
+	local port
 	start_peer accept sink
-	run -0 --separate-stderr bash -c 'printf x | "$1" 127.0.0.1 "$2"' \
-	    _ "$TCPDIAL" "$PORT"
+	run -0 --separate-stderr bash -c 'printf x | strace -f -o "$3" \
+	    -e trace=getsockopt,socket "$1" 127.0.0.1 "$2"' \
+	    _ "$TCPDIAL" "$PORT" "$BATS_TEST_TMPDIR/st"
 	finish_peer
 	[ -z "$stderr" ]
+	grep -q 'SOCK_STREAM' "$BATS_TEST_TMPDIR/st"
+	! grep -E 'TCP_INFO|AF_NETLINK' "$BATS_TEST_TMPDIR/st"
+	# A failed attempt neither.
+	port=$(free_port)
+	run -4 strace -f -o "$BATS_TEST_TMPDIR/st2" \
+	    -e trace=getsockopt,socket "$TCPDIAL" 127.0.0.1 "$port" </dev/null
+	grep -q 'SO_ERROR\|SOCK_STREAM' "$BATS_TEST_TMPDIR/st2"
+	! grep -E 'TCP_INFO|AF_NETLINK' "$BATS_TEST_TMPDIR/st2"
 }
 
 @test "trace: --trace and --quiet cannot be used together" {
