@@ -72,7 +72,7 @@ for c in $want; do
 	    "$PUMP client 127.0.0.1 {port}" "$PUMP client -z 127.0.0.1 {port}" ;;
 	# The pipe-size study (make bench-study): builds and pumps whose
 	# stdin and stdout pipes are left alone, or grown to 256 KiB or 1 MiB.
-	tcpdial_pipe_none | tcpdial_pipe_256k) add "$c" \
+	tcpdial_pipe_none | tcpdial_pipe_256k | tcpdial_pipe_1m) add "$c" \
 	    "$STUDY/$c 127.0.0.1 {port}" "$STUDY/$c 127.0.0.1 {port}" \
 	    "$STUDY/$c -z 127.0.0.1 {port}" ;;
 	splice_256k) add splice_256k "env PUMP_PIPE=262144 $PUMP client 127.0.0.1 {port}" \
