@@ -159,7 +159,7 @@ run_one() {
 
 echo "tcpdial bench: ${names[*]}; $SIZE bytes x $REPS reps; probes $ROUNDS x $RUNS" >&2
 tests=${BENCH_TESTS:-up down upfile downfile upcrlf many}
-[ "$FILES" = 1 ] || tests=$(printf '%s\n' $tests | grep -v file)
+[ "$FILES" = 1 ] || tests=$(printf '%s\n' $tests | grep -v file | tr '\n' ' ')
 case " $tests " in *" upfile "*) "$PUMP" gen "$SIZE" >"$tmp/src" ;; esac
 CRLF_SIZE=$("$PUMP" crlfsize "$SIZE")
 for test in $(printf '%s\n' $tests | grep -vx many); do
