@@ -150,10 +150,21 @@ peer_in_fin_wait_1() {
 @test "trace: a black-holed connect counts its SYNs, then gives up at -w" {
 	# A full backlog: the listener drops further SYNs unanswered.
 	start_peer fullbacklog sleep 10000
+	local t0 t1 n
 	run -5 --separate-stderr "$TCPDIAL" --trace -w 3 127.0.0.1 "$PORT" </dev/null
 	[ "$(states)" = "SYN_SENT CLOSED" ]
-	# The first SYN and its retransmissions at 1 s and (perhaps) 3 s.
-	line CLOSED | grep -Eq '\(no answer to [23] SYNs: timed out\)'
+	[[ $(line SYN_SENT) =~ trace:\ ([0-9]+)\ ms ]] && t0=${BASH_REMATCH[1]}
+	[[ $(line CLOSED) =~ trace:\ ([0-9]+)\ ms\ CLOSED\ \(no\ answer\ to\ ([0-9]+)\ SYNs?:\ timed\ out\) ]]
+	t1=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
+	# The first SYN, and the kernel's retransmissions 1 s and 3 s after
+	# it, as far as the attempt lasted (-w counts from tcpdial's start,
+	# which an instrumented run makes later).  Timers are the kernel's:
+	# 100 ms either side.
+	echo "attempt ran $((t1 - t0)) ms, $n SYNs" >&3
+	[ "$n" -ge $((1 + (t1 - t0 >= 1100) + (t1 - t0 >= 3100))) ]
+	[ "$n" -le $((1 + (t1 - t0 >= 900) + (t1 - t0 >= 2900))) ]
+	# Without instrumentation the attempt runs nearly all of -w's 3 s.
+	[ -n "${INSTRUMENTED:-}" ] || [ "$n" -ge 2 ]
 }
 
 @test "trace: a simultaneous close passes FIN_WAIT_1, CLOSING, TIME_WAIT" {
