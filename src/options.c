@@ -90,10 +90,18 @@ opt_name(int ch, int longindex)
 	for (i = 0; longindex < 0 && ch >= OPT_LONG && longopts[i].name; i++)
 		if (longopts[i].val == ch)
 			longindex = i;
-	if (longindex >= 0)
-		snprintf(name, sizeof(name), "--%s", longopts[longindex].name);
-	else
-		snprintf(name, sizeof(name), "-%c", ch);
+	/*
+	 * Not snprintf: every option given is named here, and printf's code
+	 * is four more fault-around windows of libc in a probe's peak RSS.
+	 */
+	if (longindex >= 0) {
+		name[0] = name[1] = '-';
+		strlcpy(name + 2, longopts[longindex].name, sizeof(name) - 2);
+	} else {
+		name[0] = '-';
+		name[1] = (char)ch;
+		name[2] = '\0';
+	}
 	return name;
 }
 
