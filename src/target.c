@@ -118,7 +118,7 @@ split_target(const char *arg, bool alone, size_t *at, size_t *n,
  */
 static int
 parse_one(struct target_spec *t, char *arg, const char *port,
-    bool several, const struct options *o, char *msg, size_t len)
+    bool several, struct options *o, char *msg, size_t len)
 {
 	const char *errstr = NULL, *hint = NULL;
 	size_t at = 0, n = strlen(arg), used;
@@ -134,7 +134,11 @@ parse_one(struct target_spec *t, char *arg, const char *port,
 	} else if (split_target(arg, !several, &at, &n, &port, msg,
 	    len) != TD_OK)
 		return TD_USAGE;
-	if ((t->host = strndup(arg + at, n)) == NULL) {
+	if (!several && n < sizeof(o->one_host)) {
+		memcpy(o->one_host, arg + at, n);
+		o->one_host[n] = '\0';
+		t->host = o->one_host;
+	} else if ((t->host = strndup(arg + at, n)) == NULL) {
 		say(msg, len, "operands: %s", strerror(ENOMEM));
 		return TD_FAILURE;
 	}
@@ -155,9 +159,13 @@ parse_one(struct target_spec *t, char *arg, const char *port,
 void
 target_free(struct options *o)
 {
+	const char *host;
+
 	while (o->ntargets > 0)
-		free((char *)o->targets[--o->ntargets].host);
-	free(o->targets);
+		if ((host = o->targets[--o->ntargets].host) != o->one_host)
+			free((char *)host);
+	if (o->targets != &o->one)
+		free(o->targets);
 	o->targets = NULL;
 }
 
@@ -228,7 +236,9 @@ target_parse(int argc, char **argv, char **tail, struct options *o,
 		n = 1;
 	}
 	o->ntargets = 0;
-	if ((o->targets = reallocarray(NULL, n, sizeof(*o->targets))) == NULL) {
+	o->targets = n == 1 ? &o->one : reallocarray(NULL, n,
+	    sizeof(*o->targets));
+	if (o->targets == NULL) {
 		say(msg, len, "operands: %s", strerror(ENOMEM));
 		return TD_FAILURE;
 	}

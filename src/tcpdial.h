@@ -75,14 +75,21 @@ struct target_spec {
 					   "db:5432", or HOST of "HOST PORT" */
 };
 
+/* A lone target's host up to this long is kept in struct options. */
+#define HOST_INLINE 256
+
 /*
  * Everything argv says, validated; filled in by options.c only.  targets
- * is allocated (reallocarray) and lives until exit: only a caller that
- * parses again (a fuzz harness) frees it, with options_free().
+ * lives until exit: only a caller that parses again (a fuzz harness)
+ * frees it, with options_free().  A lone target, the common case, takes
+ * no malloc: a probe's whole run goes without the heap.
  */
 struct options {
-	struct target_spec *targets;	/* in operand order */
+	struct target_spec *targets;	/* in operand order: &one, or
+					   allocated (reallocarray) */
 	size_t ntargets;		/* at least 1; more only with -z */
+	struct target_spec one;		/* the lone target */
+	char one_host[HOST_INLINE];	/* its host, if it fits */
 	char **command;			/* after "--", NULL-terminated, in
 					   argv; or NULL */
 	long long attempt_delay_ms;	/* --attempt-delay; 0: all at once */

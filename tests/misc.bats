@@ -58,6 +58,21 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	run -0 grep -E "$LOOKUP" "$BATS_TEST_TMPDIR/strace.log"
 }
 
+@test "a probe of a numeric address stays lean: no lookup, no thread, no heap" {
+	start_peer -t 10 accept sink
+	run -0 strace_bin "$TCPDIAL_BIN" -z 127.0.0.1 "$PORT" </dev/null
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+	# Its own socket only: no resolver file, no nscd, no thread.
+	[ "$(grep -c 'socket(' "$BATS_TEST_TMPDIR/strace.log")" = 1 ]
+	run -1 grep -E "${LOOKUP%|socket*}|clone" "$BATS_TEST_TMPDIR/strace.log"
+	# malloc's first call grows the break and seeds its heap from
+	# getrandom(2); a sanitizer's runtime keeps a heap of its own.
+	if ! ldd "$TCPDIAL_BIN" | grep -q libasan; then
+		run -1 grep -E 'getrandom|brk\(0x' "$BATS_TEST_TMPDIR/strace.log"
+	fi
+}
+
 @test "no socket to be had (EMFILE): exit 1 and the socket line, no connection" {
 	start_peer -t 10 accept read 1
 	run -1 --separate-stderr strace_bin -e trace=socket \
