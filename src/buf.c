@@ -48,6 +48,8 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	b->moved = 0;
 	b->mover = MOVER_COPY;
 	b->stdio_sock = false;
+	b->trying = false;
+	pipetrial_init(&b->trial);
 	if (fstat(stdio, &st) == -1)
 		return;
 	/*
@@ -61,6 +63,8 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 		b->mover = MOVER_SPLICE;
 	else if (S_ISREG(st.st_mode) && stdio == in)
 		b->mover = MOVER_SENDFILE;
+	/* stdin's pipe: its size is found by trial (pipetrial.c). */
+	b->trying = PIPE_IN_TRIAL && b->mover == MOVER_SPLICE && stdio == in;
 }
 
 const char *
@@ -188,6 +192,33 @@ zero_copy(struct buf *b, bool from_source)
 }
 
 /*
+ * The trial's step, due now: grow stdin's pipe, or give it back its old
+ * size.  A pipe that cannot grow (already as big, or the user's pipe
+ * pages spent) or shrink (anything but "holds too much yet") keeps the
+ * size it has, and the trial ends.
+ */
+static void
+trial_step(struct buf *b)
+{
+	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
+	case TRIAL_GROW:
+		b->small_size = fcntl(b->in, F_GETPIPE_SZ);
+		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW ||
+		    fcntl(b->in, F_SETPIPE_SZ, (int)PIPE_GROW) == -1)
+			pipetrial_end(&b->trial);
+		break;
+	case TRIAL_SHRINK:
+		if (fcntl(b->in, F_SETPIPE_SZ, b->small_size) != -1)
+			pipetrial_shrunk(&b->trial, b->moved);
+		else if (errno != EBUSY)
+			pipetrial_end(&b->trial);
+		break;
+	case TRIAL_KEEP:
+		break;
+	}
+}
+
+/*
  * One step of b: from the source when from_source (poll found it
  * readable), else to the sink.  Returns as read(2): > 0 bytes moved,
  * 0 at the source's end of file, -1 with errno.  A zero-copy mover the
@@ -213,6 +244,8 @@ buf_step(struct buf *b, bool from_source)
 		    at, (size_t)n);
 	if (n > 0)
 		b->moved += (unsigned long long)n;
+	if (n > 0 && b->trying && pipetrial_due(&b->trial, b->moved))
+		trial_step(b);
 	if (n == -1 && errno == EINVAL && b->mover != MOVER_COPY &&
 	    b->moved == 0) {
 		b->mover = MOVER_COPY;

@@ -17,6 +17,16 @@ clock_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Microseconds on the same clock, for timing rather than deadlines. */
+long long
+clock_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* The deadline ms milliseconds from now; NO_DEADLINE when ms is -1. */
 long long
 clock_deadline(long long ms)

@@ -6,6 +6,7 @@
 #define RELAY_H
 
 #include "tcpdial.h"
+#include "pipetrial.h"
 
 /* The copy path's buffer, one per direction. */
 #define BUF_SIZE ((size_t)128 * 1024)
@@ -35,6 +36,9 @@ struct buf {
 	bool stdio_sock;	/* the stdio end is a socket: MSG_DONTWAIT */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	unsigned long long moved;	/* bytes through any step */
+	bool trying;		/* stdin's pipe size is on trial */
+	int small_size;		/* ... and its size as it came */
+	struct pipetrial trial;
 };
 
 /* The relay's state (relay.c, relay_end.c, deadline.c): one session. */

@@ -28,6 +28,7 @@ void		 attempt_local(struct session *);
 
 /* clock.c */
 long long	 clock_now_ms(void);
+long long	 clock_now_us(void);
 long long	 clock_deadline(long long);
 int		 clock_poll_ms(long long, long long);
 struct timespec	*clock_timespec(int, struct timespec *);

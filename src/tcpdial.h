@@ -38,16 +38,19 @@
 /*
  * What stdin's and stdout's pipes are grown to; 0 leaves a pipe as it
  * is.  Build-time switches for the pipe-size study of bench/README.md
- * (make bench-study), not options.  The shipped build leaves stdin's
- * pipe alone (growing it cost uploads CPU in every run of the study,
- * and throughput in most) and grows stdout's (downloads took half the
- * CPU).
+ * (make bench-study), not options.  The shipped build grows stdout's
+ * (downloads took half the CPU in every run) and lets a long upload
+ * find stdin's by trial (pipetrial.c): which size wins there depends on
+ * the machine's state.  PIPE_IN_TRIAL 0 keeps stdin's at PIPE_IN_GROW.
  */
 #ifndef PIPE_IN_GROW
 #define PIPE_IN_GROW 0
 #endif
 #ifndef PIPE_OUT_GROW
 #define PIPE_OUT_GROW PIPE_GROW
+#endif
+#ifndef PIPE_IN_TRIAL
+#define PIPE_IN_TRIAL 1
 #endif
 
 /* A port in decimal: "65535" and its NUL. */

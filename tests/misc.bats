@@ -88,3 +88,21 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	[ "$(report accepts)" = 1 ]
 	[ "$(report received)" = 1 ]
 }
+
+@test "a long upload from a pipe tries stdin's pipe grown: every byte arrives" {
+	# Past the trial's warm-up and its first window (pipetrial.c), stdin's
+	# pipe (cat's own, 64 KiB: the peer's gen grows its pipe) is grown
+	# to 1 MiB; which size it keeps depends on the machine's speed.
+	local n=$((160 << 20))
+	export -f strace_bin
+	start_peer -t 120 accept sink
+	run -0 --separate-stderr bash -c 'set -o pipefail; "$PEER" gen "$1" |
+	    cat | strace_bin -e trace=fcntl "$TCPDIAL_BIN" 127.0.0.1 "$2"' \
+	    _ "$n" "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = "$n" ]
+	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
+	grep -Eq 'fcntl\(0, F_SETPIPE_SZ, 1048576\) += 1048576' \
+	    "$BATS_TEST_TMPDIR/strace.log"
+}

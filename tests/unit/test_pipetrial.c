@@ -1,0 +1,106 @@
+/*
+ * Unit tests of src/pipetrial.c: the trial of stdin's pipe size.  Its
+ * steps fall due at the warm-up and at the end of each window; the grown
+ * pipe stays unless it ran more than a fifth slower, a shrink is asked
+ * for until done, and a pipe given back is tried again later.
+ */
+#include "pipetrial.h"
+
+#include "tap.h"
+
+#define MIB (1ULL << 20)
+
+/*
+ * A trial whose first window moved 64 MiB in small_us and whose second
+ * moved 64 MiB in big_us: what it asks at the end of the second.
+ */
+static enum trial_act
+verdict(long long small_us, long long big_us)
+{
+	struct pipetrial t;
+
+	pipetrial_init(&t);
+	pipetrial_step(&t, 16 * MIB, 1000);
+	pipetrial_step(&t, 80 * MIB, 1000 + small_us);
+	return pipetrial_step(&t, 144 * MIB, 1000 + small_us + big_us);
+}
+
+static void
+test_steps(void)
+{
+	struct pipetrial t;
+
+	pipetrial_init(&t);
+	is_int(pipetrial_due(&t, 16 * MIB - 1), false,
+	    "not due during the warm-up");
+	is_int(pipetrial_due(&t, 16 * MIB), true, "due after 16 MiB");
+	is_int(pipetrial_step(&t, 16 * MIB + 5, 100), TRIAL_KEEP,
+	    "the first window starts with the pipe as it came");
+	is_int(pipetrial_due(&t, 80 * MIB + 4), false,
+	    "the window is 64 MiB from where it started");
+	is_int(pipetrial_due(&t, 80 * MIB + 5), true, "... then due");
+	is_int(pipetrial_step(&t, 81 * MIB, 20100), TRIAL_GROW,
+	    "after the first window: grow");
+	is_int(pipetrial_due(&t, 145 * MIB - 1), false,
+	    "the second window is 64 MiB too");
+	is_int(pipetrial_step(&t, 145 * MIB, 30100), TRIAL_KEEP,
+	    "grown and faster: kept");
+	is_int(t.phase, TRIAL_DONE, "... and the trial is over");
+	is_int(pipetrial_due(&t, ~0ULL - 1), false, "never due again");
+}
+
+static void
+test_verdicts(void)
+{
+	is_int(verdict(20000, 20000), TRIAL_KEEP, "as fast: kept");
+	is_int(verdict(20000, 24999), TRIAL_KEEP,
+	    "less than a fifth slower: kept (noise)");
+	is_int(verdict(20000, 25000), TRIAL_KEEP, "a fifth slower: kept");
+	is_int(verdict(20000, 25100), TRIAL_SHRINK,
+	    "more than a fifth slower: back to the old size");
+	is_int(verdict(20000, 40000), TRIAL_SHRINK, "half as fast: back");
+	is_int(verdict(0, 0), TRIAL_KEEP, "no time measured: kept");
+}
+
+static void
+test_shrinking(void)
+{
+	struct pipetrial t;
+
+	pipetrial_init(&t);
+	pipetrial_step(&t, 16 * MIB, 0);
+	pipetrial_step(&t, 80 * MIB, 10000);
+	is_int(pipetrial_step(&t, 144 * MIB, 30000), TRIAL_SHRINK,
+	    "slower grown: shrink");
+	is_int(pipetrial_due(&t, 144 * MIB + 1), true,
+	    "a shrink that could not be done is due at the next step");
+	is_int(pipetrial_step(&t, 145 * MIB, 30001), TRIAL_SHRINK,
+	    "... and asked for again");
+	pipetrial_shrunk(&t, 146 * MIB);
+	is_int(pipetrial_due(&t, 402 * MIB - 1), false,
+	    "given back: no step for 256 MiB");
+	is_int(pipetrial_step(&t, 402 * MIB, 50000), TRIAL_KEEP,
+	    "then a new trial's first window");
+	is_int(pipetrial_step(&t, 466 * MIB, 60000), TRIAL_GROW,
+	    "... and its grown one");
+	is_int(pipetrial_step(&t, 530 * MIB, 80000), TRIAL_SHRINK,
+	    "slower again: back again");
+	pipetrial_shrunk(&t, 530 * MIB);
+	is_int(pipetrial_due(&t, 1042 * MIB - 1), false,
+	    "the next trial waits twice as long: 512 MiB");
+	is_int(pipetrial_due(&t, 1042 * MIB), true, "... then it is due");
+	pipetrial_end(&t);
+	is_int(pipetrial_due(&t, 2000 * MIB), false,
+	    "once ended, no more steps");
+	is_int(pipetrial_step(&t, 2000 * MIB, 90000), TRIAL_KEEP,
+	    "a step after the end keeps the pipe");
+}
+
+int
+main(void)
+{
+	test_steps();
+	test_verdicts();
+	test_shrinking();
+	return done();
+}
