@@ -192,6 +192,21 @@ zero_copy(struct buf *b, bool from_source)
 }
 
 /*
+ * Give stdin's pipe its old size back: 1 done, 0 not yet (it holds more
+ * than that), -1 never (its writer resized it meanwhile, and its size
+ * stays; or the kernel refused).
+ */
+static int
+shrink(const struct buf *b)
+{
+	if (fcntl(b->in, F_GETPIPE_SZ) != (int)PIPE_GROW)
+		return -1;
+	if (fcntl(b->in, F_SETPIPE_SZ, b->small_size) != -1)
+		return 1;
+	return errno == EBUSY ? 0 : -1;
+}
+
+/*
  * The trial's step, due now: grow stdin's pipe, or give it back its old
  * size.  A pipe that cannot grow (already as big, or the user's pipe
  * pages spent) or shrink (anything but "holds too much yet") keeps the
@@ -200,6 +215,8 @@ zero_copy(struct buf *b, bool from_source)
 static void
 trial_step(struct buf *b)
 {
+	int done;
+
 	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
 	case TRIAL_GROW:
 		b->small_size = fcntl(b->in, F_GETPIPE_SZ);
@@ -208,9 +225,9 @@ trial_step(struct buf *b)
 			pipetrial_end(&b->trial);
 		break;
 	case TRIAL_SHRINK:
-		if (fcntl(b->in, F_SETPIPE_SZ, b->small_size) != -1)
+		if ((done = shrink(b)) == 1)
 			pipetrial_shrunk(&b->trial, b->moved);
-		else if (errno != EBUSY)
+		else if (done == -1)
 			pipetrial_end(&b->trial);
 		break;
 	case TRIAL_KEEP:
@@ -250,6 +267,7 @@ buf_step(struct buf *b, bool from_source)
 	    b->moved == 0) {
 		b->mover = MOVER_COPY;
 		b->pending = false;
+		b->trying = false;
 		errno = EAGAIN;
 	}
 	return n;

@@ -1,6 +1,7 @@
 /*
  * Time.  The only file that reads a clock: everything else works with
- * monotonic milliseconds and deadlines made here.
+ * monotonic milliseconds and deadlines made here, or microseconds where
+ * it times something (the pipe trial).
  */
 #include <limits.h>
 #include <time.h>

@@ -1,15 +1,17 @@
 /*
  * How big stdin's pipe should be, found by trial (issue 14).  Growing
  * the pipe to 1 MiB cuts the writer's and our wake-ups sixteenfold, and
- * on a quiet machine uploads gain a third; on a busy one the grown pipe
- * keeps sixteen times as many pages in flight and the same upload ran
- * at half the speed.  Neither size wins everywhere, and nothing cheap
- * tells the two machines apart, so a long upload times itself: after a
- * warm-up, one window with the pipe as it came and one grown; the
- * faster keeps the pipe.  A machine's state changes within a transfer
- * (one window in eight ran slow for no reason of its own), so a pipe
- * given back is tried again later, after twice as long each time.
- * Pure: the caller reads the clock and resizes the pipe.
+ * on a quiet machine uploads ran a third to a half faster; on a busy one
+ * the grown pipe keeps sixteen times as many pages in flight and the same
+ * upload ran at half the speed.  Neither size wins everywhere, and
+ * nothing cheap tells the two machines apart, so a long upload times
+ * itself: after a warm-up, one window with the pipe as it came and one
+ * grown, and the grown pipe stays unless its rate fell below four fifths
+ * of the first window's.  Keeping it is final.  A machine's state changes
+ * within a transfer (one trial in eight gave the pipe back on a machine
+ * where the grown pipe won), so a pipe given back is tried again later,
+ * after twice as long each time.  Pure: the caller reads the clock and
+ * resizes the pipe.
  */
 #include <limits.h>
 
@@ -26,12 +28,12 @@
 #define TRIAL_AGAIN ((unsigned long long)256 << 20)
 
 /*
- * The grown pipe goes back only if it ran more than a fifth slower: one
- * window's rate is noisy to about that on a quiet machine (where the
- * grown pipe ran twice as fast in most trials), and a busy one made it
- * about half as fast.
+ * The grown pipe goes back only if its rate fell below this share of the
+ * first window's: one window's rate is noisy to about that on a quiet
+ * machine (where the grown window ran 1.3-3x as fast in 27 trials of
+ * 30), and a busy one halved it.
  */
-#define TRIAL_KEEP_FIFTHS 4.0
+#define TRIAL_SLOWEST 0.8
 
 /* A trial not begun: due once the warm-up has passed. */
 void
@@ -65,8 +67,8 @@ window(struct pipetrial *t, enum trial_phase phase,
 /*
  * The trial's next step, due after moved bytes in all at now_us
  * microseconds: what to do with the pipe.  TRIAL_SHRINK is repeated
- * until the caller says pipetrial_shrunk(): a pipe holding more than its
- * old size cannot shrink yet.
+ * until the caller says pipetrial_shrunk(), for a window's bytes at most:
+ * a pipe holding more than its old size cannot shrink yet.
  */
 enum trial_act
 pipetrial_step(struct pipetrial *t, unsigned long long moved,
@@ -87,14 +89,20 @@ pipetrial_step(struct pipetrial *t, unsigned long long moved,
 		/* Bytes per microsecond, cross-multiplied. */
 		big = (double)(moved - t->start_bytes) * (double)t->small_us;
 		small = (double)t->small_bytes * (double)(now_us - t->start_us);
-		if (big * 5.0 >= small * TRIAL_KEEP_FIFTHS) {
+		if (big >= small * TRIAL_SLOWEST) {
 			pipetrial_end(t);
 			return TRIAL_KEEP;
 		}
 		t->phase = TRIAL_SHRINKING;
+		t->start_bytes = moved;
 		t->due = 0;
 		return TRIAL_SHRINK;
 	case TRIAL_SHRINKING:
+		/* Never emptier than the old size: the pipe stays grown. */
+		if (moved - t->start_bytes > TRIAL_WINDOW) {
+			pipetrial_end(t);
+			return TRIAL_KEEP;
+		}
 		return TRIAL_SHRINK;
 	default:
 		return TRIAL_KEEP;
@@ -106,7 +114,7 @@ void
 pipetrial_shrunk(struct pipetrial *t, unsigned long long moved)
 {
 	t->phase = TRIAL_WARM;
-	t->due = moved + t->again;
+	t->due = t->again < ULLONG_MAX - moved ? moved + t->again : ULLONG_MAX;
 	if (t->again < ULLONG_MAX / 2)
 		t->again *= 2;
 }

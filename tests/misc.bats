@@ -92,7 +92,10 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 @test "a long upload from a pipe tries stdin's pipe grown: every byte arrives" {
 	# Past the trial's warm-up and its first window (pipetrial.c), stdin's
 	# pipe (cat's own, 64 KiB: the peer's gen grows its pipe) is grown
-	# to 1 MiB; which size it keeps depends on the machine's speed.
+	# to 1 MiB; which size it keeps depends on the machine's speed.  A
+	# user past pipe-user-pages-soft gets EPERM: the trial was still made.
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
+	    skip "pipe-max-size is under 1 MiB"
 	local n=$((160 << 20))
 	export -f strace_bin
 	start_peer -t 120 accept sink
@@ -103,6 +106,39 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	finish_peer
 	[ "$(report received)" = "$n" ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
-	grep -Eq 'fcntl\(0, F_SETPIPE_SZ, 1048576\) += 1048576' \
+	grep -Eq 'fcntl\(0, F_SETPIPE_SZ, 1048576\) += (1048576|-1 EPERM)' \
 	    "$BATS_TEST_TMPDIR/strace.log"
+}
+
+@test "a grown stdin pipe that ran slower is given back: every byte arrives" {
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
+	    skip "pipe-max-size is under 1 MiB"
+	local n=$((240 << 20)) k size log=$BATS_TEST_TMPDIR/strace.log
+	export -f strace_bin
+	# A first run finds which of tcpdial's fcntl(2) calls grows the pipe.
+	start_peer -t 120 accept sink
+	run -0 bash -c 'set -o pipefail; "$PEER" gen "$1" | cat |
+	    strace_bin -e trace=fcntl "$TCPDIAL_BIN" 127.0.0.1 "$2" >/dev/null' \
+	    _ "$n" "$PORT"
+	finish_peer
+	if grep -Eq 'fcntl\(0, F_SETPIPE_SZ, 1048576\) += -1 EPERM' "$log"; then
+		skip "this user's pipe pages are spent: no pipe grows"
+	fi
+	k=$(grep -n 'fcntl(0, F_SETPIPE_SZ, 1048576' "$log" | cut -d: -f1)
+	size=$(sed -n 's/.*fcntl(0, F_GETPIPE_SZ) *= \([0-9]*\).*/\1/p' "$log" |
+	    head -n 1)
+	[ -n "$k" ] && [ -n "$size" ]
+	# The second run holds that call 4 s: the grown window's rate falls
+	# far below four fifths of the first's, and the pipe goes back.
+	start_peer -t 120 accept sink
+	run -0 --separate-stderr bash -c 'set -o pipefail; "$PEER" gen "$1" |
+	    cat | strace_bin -e trace=fcntl \
+	    -e inject=fcntl:delay_exit=4000000:when="$3" \
+	    "$TCPDIAL_BIN" 127.0.0.1 "$2" >/dev/null' _ "$n" "$PORT" "$k"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report received)" = "$n" ]
+	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
+	grep -q 'fcntl(0, F_SETPIPE_SZ, 1048576) .*(DELAYED)' "$log"
+	grep -Eq "fcntl\(0, F_SETPIPE_SZ, $size\) += $size" "$log"
 }

@@ -1,8 +1,9 @@
 /*
  * Unit tests of src/pipetrial.c: the trial of stdin's pipe size.  Its
  * steps fall due at the warm-up and at the end of each window; the grown
- * pipe stays unless it ran more than a fifth slower, a shrink is asked
- * for until done, and a pipe given back is tried again later.
+ * pipe stays unless its rate fell below four fifths of the first
+ * window's, a shrink is asked for until done (for a window's bytes at
+ * most), and a pipe given back is tried again later.
  */
 #include "pipetrial.h"
 
@@ -54,10 +55,11 @@ test_verdicts(void)
 {
 	is_int(verdict(20000, 20000), TRIAL_KEEP, "as fast: kept");
 	is_int(verdict(20000, 24999), TRIAL_KEEP,
-	    "less than a fifth slower: kept (noise)");
-	is_int(verdict(20000, 25000), TRIAL_KEEP, "a fifth slower: kept");
+	    "above four fifths of the rate: kept (noise)");
+	is_int(verdict(20000, 25000), TRIAL_KEEP,
+	    "four fifths of the rate: kept");
 	is_int(verdict(20000, 25100), TRIAL_SHRINK,
-	    "more than a fifth slower: back to the old size");
+	    "below four fifths: back to the old size");
 	is_int(verdict(20000, 40000), TRIAL_SHRINK, "half as fast: back");
 	is_int(verdict(0, 0), TRIAL_KEEP, "no time measured: kept");
 }
@@ -76,24 +78,39 @@ test_shrinking(void)
 	    "a shrink that could not be done is due at the next step");
 	is_int(pipetrial_step(&t, 145 * MIB, 30001), TRIAL_SHRINK,
 	    "... and asked for again");
-	pipetrial_shrunk(&t, 146 * MIB);
-	is_int(pipetrial_due(&t, 402 * MIB - 1), false,
+	is_int(pipetrial_step(&t, 208 * MIB, 40000), TRIAL_SHRINK,
+	    "... for up to a window's bytes");
+	pipetrial_shrunk(&t, 208 * MIB);
+	is_int(pipetrial_due(&t, 464 * MIB - 1), false,
 	    "given back: no step for 256 MiB");
-	is_int(pipetrial_step(&t, 402 * MIB, 50000), TRIAL_KEEP,
+	is_int(pipetrial_step(&t, 464 * MIB, 50000), TRIAL_KEEP,
 	    "then a new trial's first window");
-	is_int(pipetrial_step(&t, 466 * MIB, 60000), TRIAL_GROW,
+	is_int(pipetrial_step(&t, 528 * MIB, 60000), TRIAL_GROW,
 	    "... and its grown one");
-	is_int(pipetrial_step(&t, 530 * MIB, 80000), TRIAL_SHRINK,
+	is_int(pipetrial_step(&t, 592 * MIB, 80000), TRIAL_SHRINK,
 	    "slower again: back again");
-	pipetrial_shrunk(&t, 530 * MIB);
-	is_int(pipetrial_due(&t, 1042 * MIB - 1), false,
+	pipetrial_shrunk(&t, 592 * MIB);
+	is_int(pipetrial_due(&t, 1104 * MIB - 1), false,
 	    "the next trial waits twice as long: 512 MiB");
-	is_int(pipetrial_due(&t, 1042 * MIB), true, "... then it is due");
+	is_int(pipetrial_due(&t, 1104 * MIB), true, "... then it is due");
 	pipetrial_end(&t);
 	is_int(pipetrial_due(&t, 2000 * MIB), false,
 	    "once ended, no more steps");
 	is_int(pipetrial_step(&t, 2000 * MIB, 90000), TRIAL_KEEP,
 	    "a step after the end keeps the pipe");
+
+	/* A pipe that never empties below its old size stays grown. */
+	pipetrial_init(&t);
+	pipetrial_step(&t, 16 * MIB, 0);
+	pipetrial_step(&t, 80 * MIB, 10000);
+	pipetrial_step(&t, 144 * MIB, 30000);
+	is_int(pipetrial_step(&t, 208 * MIB + 1, 40000), TRIAL_KEEP,
+	    "a shrink not done after a window's bytes: given up");
+	is_int(t.phase, TRIAL_DONE, "... and the trial is over");
+
+	/* The next trial's point saturates rather than wraps. */
+	pipetrial_shrunk(&t, ~0ULL - MIB);
+	is_int(t.due == ~0ULL, true, "a next trial past the counter: never");
 }
 
 int
