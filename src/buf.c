@@ -48,8 +48,9 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	b->moved = 0;
 	b->mover = MOVER_COPY;
 	b->stdio_sock = false;
-	b->trying = false;
+	/* Ended unless b turns out to read stdin's pipe, below. */
 	pipetrial_init(&b->trial);
+	pipetrial_end(&b->trial);
 	if (fstat(stdio, &st) == -1)
 		return;
 	/*
@@ -64,7 +65,8 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	else if (S_ISREG(st.st_mode) && stdio == in)
 		b->mover = MOVER_SENDFILE;
 	/* stdin's pipe: its size is found by trial (pipetrial.c). */
-	b->trying = PIPE_IN_TRIAL && b->mover == MOVER_SPLICE && stdio == in;
+	if (PIPE_IN_TRIAL && b->mover == MOVER_SPLICE && stdio == in)
+		pipetrial_init(&b->trial);
 }
 
 const char *
@@ -261,13 +263,13 @@ buf_step(struct buf *b, bool from_source)
 		    at, (size_t)n);
 	if (n > 0)
 		b->moved += (unsigned long long)n;
-	if (n > 0 && b->trying && pipetrial_due(&b->trial, b->moved))
+	if (n > 0 && pipetrial_due(&b->trial, b->moved))
 		trial_step(b);
 	if (n == -1 && errno == EINVAL && b->mover != MOVER_COPY &&
 	    b->moved == 0) {
 		b->mover = MOVER_COPY;
 		b->pending = false;
-		b->trying = false;
+		pipetrial_end(&b->trial);
 		errno = EAGAIN;
 	}
 	return n;

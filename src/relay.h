@@ -36,9 +36,8 @@ struct buf {
 	bool stdio_sock;	/* the stdio end is a socket: MSG_DONTWAIT */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	unsigned long long moved;	/* bytes through any step */
-	bool trying;		/* stdin's pipe size is on trial */
+	struct pipetrial trial;	/* stdin's pipe: its size on trial */
 	int small_size;		/* ... and its size as it came */
-	struct pipetrial trial;
 };
 
 /* The relay's state (relay.c, relay_end.c, deadline.c): one session. */

@@ -14,6 +14,21 @@ strace_bin() {
 	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
 }
 
+# traced_upload N [STRACE_ARG...]: N bytes of the peer's stream through
+# cat's pipe (64 KiB: the peer's gen grows its own) to tcpdial under
+# strace_bin -e trace=fcntl and the extra arguments, stdout to /dev/null,
+# against the peer at $PORT.  Skips where no pipe may grow to 1 MiB.
+traced_upload() {
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
+	    skip "pipe-max-size is under 1 MiB"
+	export -f strace_bin
+	run -0 --separate-stderr bash -c 'n=$1 port=$2; shift 2
+	    set -o pipefail; "$PEER" gen "$n" | cat | strace_bin \
+	    -e trace=fcntl "$@" "$TCPDIAL_BIN" 127.0.0.1 "$port" >/dev/null' \
+	    _ "$1" "$PORT" "${@:2}"
+	[ -z "$stderr" ]
+}
+
 @test "-N is the default: FIN at stdin EOF, the reply after it arrives, exit 0" {
 	# The peer answers only after our FIN: a full close (or none) would
 	# lose the reply or never get one.
@@ -91,18 +106,12 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 
 @test "a long upload from a pipe tries stdin's pipe grown: every byte arrives" {
 	# Past the trial's warm-up and its first window (pipetrial.c), stdin's
-	# pipe (cat's own, 64 KiB: the peer's gen grows its pipe) is grown
-	# to 1 MiB; which size it keeps depends on the machine's speed.  A
-	# user past pipe-user-pages-soft gets EPERM: the trial was still made.
-	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
-	    skip "pipe-max-size is under 1 MiB"
+	# pipe is grown to 1 MiB; which size it keeps depends on the
+	# machine's speed.  A user past pipe-user-pages-soft gets EPERM: the
+	# trial was still made.
 	local n=$((160 << 20))
-	export -f strace_bin
 	start_peer -t 120 accept sink
-	run -0 --separate-stderr bash -c 'set -o pipefail; "$PEER" gen "$1" |
-	    cat | strace_bin -e trace=fcntl "$TCPDIAL_BIN" 127.0.0.1 "$2"' \
-	    _ "$n" "$PORT"
-	[ -z "$stderr" ]
+	traced_upload "$n"
 	finish_peer
 	[ "$(report received)" = "$n" ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
@@ -111,15 +120,10 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 }
 
 @test "a grown stdin pipe that ran slower is given back: every byte arrives" {
-	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
-	    skip "pipe-max-size is under 1 MiB"
 	local n=$((240 << 20)) k size log=$BATS_TEST_TMPDIR/strace.log
-	export -f strace_bin
 	# A first run finds which of tcpdial's fcntl(2) calls grows the pipe.
 	start_peer -t 120 accept sink
-	run -0 bash -c 'set -o pipefail; "$PEER" gen "$1" | cat |
-	    strace_bin -e trace=fcntl "$TCPDIAL_BIN" 127.0.0.1 "$2" >/dev/null' \
-	    _ "$n" "$PORT"
+	traced_upload "$n"
 	finish_peer
 	if grep -Eq 'fcntl\(0, F_SETPIPE_SZ, 1048576\) += -1 EPERM' "$log"; then
 		skip "this user's pipe pages are spent: no pipe grows"
@@ -131,11 +135,7 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	# The second run holds that call 4 s: the grown window's rate falls
 	# far below four fifths of the first's, and the pipe goes back.
 	start_peer -t 120 accept sink
-	run -0 --separate-stderr bash -c 'set -o pipefail; "$PEER" gen "$1" |
-	    cat | strace_bin -e trace=fcntl \
-	    -e inject=fcntl:delay_exit=4000000:when="$3" \
-	    "$TCPDIAL_BIN" 127.0.0.1 "$2" >/dev/null' _ "$n" "$PORT" "$k"
-	[ -z "$stderr" ]
+	traced_upload "$n" -e inject=fcntl:delay_exit=4000000:when="$k"
 	finish_peer
 	[ "$(report received)" = "$n" ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]

@@ -12,18 +12,25 @@
 #define MIB (1ULL << 20)
 
 /*
- * A trial whose first window moved 64 MiB in small_us and whose second
- * moved 64 MiB in big_us: what it asks at the end of the second.
+ * Run t from its start through a first window of 64 MiB in small_us and
+ * a second of 64 MiB in big_us: what it asks at the end of the second.
  */
+static enum trial_act
+trial_of(struct pipetrial *t, long long small_us, long long big_us)
+{
+	pipetrial_init(t);
+	pipetrial_step(t, 16 * MIB, 1000);
+	pipetrial_step(t, 80 * MIB, 1000 + small_us);
+	return pipetrial_step(t, 144 * MIB, 1000 + small_us + big_us);
+}
+
+/* The verdict of a fresh trial with these two windows. */
 static enum trial_act
 verdict(long long small_us, long long big_us)
 {
 	struct pipetrial t;
 
-	pipetrial_init(&t);
-	pipetrial_step(&t, 16 * MIB, 1000);
-	pipetrial_step(&t, 80 * MIB, 1000 + small_us);
-	return pipetrial_step(&t, 144 * MIB, 1000 + small_us + big_us);
+	return trial_of(&t, small_us, big_us);
 }
 
 static void
@@ -69,14 +76,11 @@ test_shrinking(void)
 {
 	struct pipetrial t;
 
-	pipetrial_init(&t);
-	pipetrial_step(&t, 16 * MIB, 0);
-	pipetrial_step(&t, 80 * MIB, 10000);
-	is_int(pipetrial_step(&t, 144 * MIB, 30000), TRIAL_SHRINK,
+	is_int(trial_of(&t, 10000, 20000), TRIAL_SHRINK,
 	    "slower grown: shrink");
 	is_int(pipetrial_due(&t, 144 * MIB + 1), true,
 	    "a shrink that could not be done is due at the next step");
-	is_int(pipetrial_step(&t, 145 * MIB, 30001), TRIAL_SHRINK,
+	is_int(pipetrial_step(&t, 145 * MIB, 31001), TRIAL_SHRINK,
 	    "... and asked for again");
 	is_int(pipetrial_step(&t, 208 * MIB, 40000), TRIAL_SHRINK,
 	    "... for up to a window's bytes");
@@ -100,10 +104,7 @@ test_shrinking(void)
 	    "a step after the end keeps the pipe");
 
 	/* A pipe that never empties below its old size stays grown. */
-	pipetrial_init(&t);
-	pipetrial_step(&t, 16 * MIB, 0);
-	pipetrial_step(&t, 80 * MIB, 10000);
-	pipetrial_step(&t, 144 * MIB, 30000);
+	trial_of(&t, 10000, 20000);
 	is_int(pipetrial_step(&t, 208 * MIB + 1, 40000), TRIAL_KEEP,
 	    "a shrink not done after a window's bytes: given up");
 	is_int(t.phase, TRIAL_DONE, "... and the trial is over");
