@@ -187,6 +187,17 @@ sha() {
 }
 export -f sha
 
+# asan_build: whether $TCPDIAL_BIN is the sanitizer build.  No pipe into
+# grep -q: under pipefail, its early exit would fail ldd with SIGPIPE and
+# the answer with it.
+asan_build() {
+	case $(ldd "$TCPDIAL_BIN") in
+	*libasan*) return 0 ;;
+	esac
+	return 1
+}
+export -f asan_build
+
 # A private network namespace for this test (root only); removed by
 # teardown.
 make_netns() {

@@ -8,7 +8,7 @@ load helpers
 # wrapper) under strace, its trace in $BATS_TEST_TMPDIR/strace.log.
 # LeakSanitizer cannot work under ptrace: an ASan build runs without it.
 strace_bin() {
-	if ldd "$TCPDIAL_BIN" | grep -q libasan; then
+	if asan_build; then
 		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	fi
 	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
@@ -83,7 +83,7 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	run -1 grep -E "${LOOKUP%|socket*}|clone" "$BATS_TEST_TMPDIR/strace.log"
 	# malloc's first call grows the break and seeds its heap from
 	# getrandom(2); a sanitizer's runtime keeps a heap of its own.
-	if ! ldd "$TCPDIAL_BIN" | grep -q libasan; then
+	if ! asan_build; then
 		run -1 grep -E 'getrandom|brk\(0x' "$BATS_TEST_TMPDIR/strace.log"
 	fi
 }

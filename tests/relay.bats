@@ -187,7 +187,7 @@ echo_through() {
 	# and LeakSanitizer cannot work under ptrace.
 	local err kind calls rw=read,write,recvfrom,sendto, kinds="pipe file socket"
 	local n=$((8 << 20)) want
-	if ldd "$TCPDIAL_BIN" | grep -q libasan; then
+	if asan_build; then
 		rw=
 		kinds="pipe file"
 		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
