@@ -18,6 +18,18 @@
 #include "tcpdial.h"
 
 /*
+ * Whether the kernel holds the peer's FIN that we have not read yet.
+ * Asked only when a record will say who closed first (-v, --json,
+ * --trace): a plain run reads nothing more.
+ */
+static bool
+fin_queued(const struct options *o, int fd)
+{
+	return (o->verbose > 0 || o->json != NULL || o->trace) &&
+	    tcpinfo_state(fd) == TCP_CLOSE_WAIT;
+}
+
+/*
  * Send our FIN: we write no more, and keep reading until the peer's.
  * Returns 0, or -1 with errno ECONNRESET when the connection is already
  * gone: a reset whose error an earlier partial write consumed.
@@ -26,7 +38,7 @@ int
 hangup_fin(const struct options *o, struct session *s)
 {
 	s->fin_sent_ms = clock_now_ms();
-	s->peer_closed_first = s->peer_fin_ms != -1;
+	s->peer_closed_first = s->peer_fin_ms != -1 || fin_queued(o, s->fd);
 	if (shutdown(s->fd, SHUT_WR) == -1 && errno == ENOTCONN) {
 		errno = ECONNRESET;
 		return -1;

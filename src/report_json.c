@@ -3,6 +3,8 @@
  * text, rendered as one JSON object and written whole or not at all.
  * Times are integer milliseconds since the run's start.
  */
+#include <netinet/tcp.h>
+
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +73,8 @@ put_addresses(struct json *j, const struct session *s)
 /*
  * Who closed first: whoever sent the first FIN; without one, the peer
  * when it reset, else we did (our RST, or a close without waiting).
+ * The peer's FIN counts once the kernel had it (CLOSE_WAIT at our
+ * close), read by us or not.
  */
 static const char *
 first_closer(const struct session *s)
@@ -79,7 +83,9 @@ first_closer(const struct session *s)
 		return NULL;
 	if (s->fin_sent_ms != -1)
 		return s->peer_closed_first ? "peer" : "us";
-	return s->peer_fin_ms != -1 || s->how == END_PEER_RESET ? "peer" :
+	if (s->peer_fin_ms != -1 || s->how == END_PEER_RESET)
+		return "peer";
+	return s->tcpi.taken && s->tcpi.state == TCP_CLOSE_WAIT ? "peer" :
 	    "us";
 }
 

@@ -229,6 +229,7 @@ struct attempt {
 /* TCP_INFO's figures, taken just before close (tcpinfo.c). */
 struct tcp_facts {
 	bool taken;
+	int state;			/* netinet/tcp.h's numbers */
 	unsigned rtt_us, rttvar_us;
 	unsigned retransmits;		/* of the segment now unacked */
 	unsigned total_retrans;

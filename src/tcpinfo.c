@@ -24,6 +24,7 @@ tcpinfo_take(int fd, struct tcp_facts *t)
 	t->taken = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0;
 	if (!t->taken)
 		return;
+	t->state = ti.tcpi_state;
 	t->rtt_us = ti.tcpi_rtt;
 	t->rttvar_us = ti.tcpi_rttvar;
 	t->retransmits = ti.tcpi_retransmits;
