@@ -1,6 +1,7 @@
 /*
- * The relay's own types (relay.c, relay_end.c, buf.c, deadline.c): one
- * session's bytes, both ways.  Nothing else includes this.
+ * The relay's own types (relay.c, relay_end.c, buf.c, buf_zero.c,
+ * deadline.c): one session's bytes, both ways.  Nothing else includes
+ * this.
  */
 #ifndef RELAY_H
 #define RELAY_H
@@ -58,7 +59,7 @@ struct relay {
 	long long flush_deadline; /* how long the last flush may wait */
 };
 
-/* buf.c */
+/* buf.c, buf_zero.c */
 void		 buf_init(struct buf *, int, int, int, bool,
 		    struct hexdump *);
 const char	*buf_mover_name(const struct buf *);
@@ -66,6 +67,8 @@ bool		 buf_has_data(const struct buf *);
 bool		 buf_has_room(const struct buf *, size_t);
 void		 buf_discard(struct buf *);
 ssize_t		 buf_step(struct buf *, bool);
+ssize_t		 buf_zero_copy(struct buf *, bool);
+void		 buf_trial_step(struct buf *);
 bool		 buf_read_source(const struct buf *, bool);
 bool		 buf_wrote_sink(const struct buf *, bool);
 bool		 buf_socket_failed(const struct buf *, bool);

@@ -1,0 +1,75 @@
+/*
+ * The zero-copy movers of buf.c: splice(2) between a pipe and the
+ * socket, sendfile(2) from a regular file, and the steps of stdin's pipe
+ * trial (pipetrial.c decides, this file resizes the pipe).
+ */
+#include <sys/sendfile.h>
+
+#include <errno.h>
+#include <fcntl.h>
+
+#include "tcpdial.h"
+#include "relay.h"
+
+/*
+ * One zero-copy move from source to sink.  from_source says poll found
+ * the source readable (rather than the sink writable); then EAGAIN can
+ * only mean the sink is full, so b waits for it.  Returns as read(2).
+ */
+ssize_t
+buf_zero_copy(struct buf *b, bool from_source)
+{
+	ssize_t n;
+
+	if (b->mover == MOVER_SPLICE)
+		n = splice(b->in, NULL, b->out, NULL, PIPE_GROW,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	else
+		n = sendfile(b->out, b->in, NULL, PIPE_GROW);
+	b->pending = n == -1 && errno == EAGAIN && from_source;
+	return n;
+}
+
+/*
+ * Give stdin's pipe its old size back: 1 done, 0 not yet (it holds more
+ * than that), -1 never (its writer resized it meanwhile, and its size
+ * stays; or the kernel refused).
+ */
+static int
+shrink(const struct buf *b)
+{
+	if (fcntl(b->in, F_GETPIPE_SZ) != (int)PIPE_GROW)
+		return -1;
+	if (fcntl(b->in, F_SETPIPE_SZ, b->small_size) != -1)
+		return 1;
+	return errno == EBUSY ? 0 : -1;
+}
+
+/*
+ * The trial's step, due now: grow stdin's pipe, or give it back its old
+ * size.  A pipe that cannot grow (already as big, or the user's pipe
+ * pages spent) or shrink (anything but "holds too much yet") keeps the
+ * size it has, and the trial ends.
+ */
+void
+buf_trial_step(struct buf *b)
+{
+	int done;
+
+	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
+	case TRIAL_GROW:
+		b->small_size = fcntl(b->in, F_GETPIPE_SZ);
+		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW ||
+		    fcntl(b->in, F_SETPIPE_SZ, (int)PIPE_GROW) == -1)
+			pipetrial_end(&b->trial);
+		break;
+	case TRIAL_SHRINK:
+		if ((done = shrink(b)) == 1)
+			pipetrial_shrunk(&b->trial, b->moved);
+		else if (done == -1)
+			pipetrial_end(&b->trial);
+		break;
+	case TRIAL_KEEP:
+		break;
+	}
+}
