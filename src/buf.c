@@ -40,6 +40,7 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	b->out = out;
 	b->off = b->len = 0;
 	b->pending = false;
+	b->late_err = 0;
 	b->crlf = crlf;
 	b->dump = dump != NULL && dump->fd != -1 ? dump : NULL;
 	b->prev_cr = false;

@@ -12,6 +12,26 @@
 #include "relay.h"
 
 /*
+ * A second splice from the socket, in the same turn.  Non-blocking, the
+ * kernel's splice stops at what the socket had queued when it began
+ * (tcp_splice_read()); what arrived meanwhile is taken now rather than
+ * after another ppoll.  Returns the bytes moved.  End of file is left
+ * for the next step (a socket's EOF stays readable), and so is an error,
+ * in b->late_err (the socket's would be read only once).
+ */
+static ssize_t
+splice_again(struct buf *b)
+{
+	ssize_t n;
+
+	n = splice(b->in, NULL, b->out, NULL, PIPE_GROW,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		b->late_err = errno;
+	return n > 0 ? n : 0;
+}
+
+/*
  * One zero-copy move from source to sink.  from_source says poll found
  * the source readable (rather than the sink writable); then EAGAIN can
  * only mean the sink is full, so b waits for it.  Returns as read(2).
@@ -21,11 +41,18 @@ buf_zero_copy(struct buf *b, bool from_source)
 {
 	ssize_t n;
 
+	if (b->late_err != 0) {
+		errno = b->late_err;
+		b->late_err = 0;
+		return -1;
+	}
 	if (b->mover == MOVER_SPLICE)
 		n = splice(b->in, NULL, b->out, NULL, PIPE_GROW,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	else
 		n = sendfile(b->out, b->in, NULL, PIPE_GROW);
+	if (n > 0 && b->mover == MOVER_SPLICE && b->in == b->sock)
+		n += splice_again(b);
 	b->pending = n == -1 && errno == EAGAIN && from_source;
 	return n;
 }

@@ -32,6 +32,7 @@ struct buf {
 	int in, out, sock;
 	enum mover mover;
 	bool pending;		/* zero-copy: bytes wait for the sink */
+	int late_err;		/* splice_again()'s error, for the next step */
 	bool crlf;		/* -C: each bare LF read becomes CRLF */
 	struct hexdump *dump;	/* --hexdump: sees every byte, or NULL */
 	bool stdio_sock;	/* the stdio end is a socket: MSG_DONTWAIT */

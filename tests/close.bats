@@ -43,6 +43,34 @@ load helpers
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
 }
 
+# Catches: a reset that splice met right behind the last bytes (the second
+# splice of a turn) taken for the peer's FIN: exit 0 instead of 8.
+@test "peer RST right behind its data, stdout a pipe: exit 8, every byte out" {
+	# stdout is a pipe filled full before tcpdial starts; once the peer
+	# has sent its 50000 bytes and reset, one read empties the pipe, and
+	# tcpdial finds both the bytes and the reset queued.  The peer sends
+	# once our byte shows that the connect is done.
+	local out=$BATS_TEST_TMPDIR/out
+	start_peer -t 10 accept read 1 send 50000 rst mark
+	mkfifo "$out"
+	exec 7<>"$out"
+	"$PEER" fillpipe >"$out"
+	"$TCPDIAL" 127.0.0.1 "$PORT" < <(printf x; exec sleep 10 2>&-) \
+	    >"$out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 7<&- &
+	local pid=$!
+	wait_for "the peer's reset" grep -qx mark \
+	    "$BATS_TEST_TMPDIR/port.$peer_n"
+	dd bs=1M count=1 <&7 >/dev/null 2>&1
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 8 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
+	    "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+	finish_peer
+	[ "$(head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
+	exec 7<&-
+}
+
 @test "peer RST while stdout is slow: all it sent before still reaches stdout" {
 	# 200000 bytes: more than the stdout pipe holds, so part of it is
 	# still in tcpdial's buffer when the reset is read.
