@@ -37,12 +37,15 @@ fin_queued(const struct options *o, int fd)
 int
 hangup_fin(const struct options *o, struct session *s)
 {
-	s->fin_sent_ms = clock_now_ms();
+	long long now = clock_now_ms();
+
 	s->peer_closed_first = s->peer_fin_ms != -1 || fin_queued(o, s->fd);
 	if (shutdown(s->fd, SHUT_WR) == -1 && errno == ENOTCONN) {
 		errno = ECONNRESET;
 		return -1;
 	}
+	/* Only a FIN that left counts: a reset peer closed first. */
+	s->fin_sent_ms = now;
 	report_note(o, s, NOTE_FIN_SENT, 0);
 	return 0;
 }

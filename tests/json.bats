@@ -227,6 +227,34 @@ version() {
 	    .targets[0].close.first == "peer"'
 }
 
+# gone PORT: no connection to PORT is established any more.
+gone() {
+	! in_state established "$1"
+}
+
+@test "SIGTERM's FIN finds the connection reset: exit 143, close.first peer" {
+	# The peer closes with our byte unread (a reset) while tcpdial is
+	# stopped; the signal's FIN then finds no connection to close.
+	start_peer -t 20 accept await mark sleep 20000
+	hold_stdin
+	printf x >&5
+	"$TCPDIAL" --json "$JSON" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	local pid=$!
+	wait_for "the peer's await" grep -qx mark "$BATS_TEST_TMPDIR/port.$peer_n"
+	kill -STOP "$pid"
+	kill -KILL "$PEER_PID"
+	wait_for "the reset" gone "$PORT"
+	kill -TERM "$pid"
+	kill -CONT "$pid"
+	wait_status "$pid"
+	release_stdin
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 143 ]
+	shape_ok
+	jqe '.targets[0].close | .how == "peer_reset" and .first == "peer"'
+}
+
 @test "-v's summary and the report give the same byte counts" {
 	local sent got
 	start_peer -t 20 accept send 5000 sink
