@@ -11,6 +11,14 @@
 #include "tcpdial.h"
 #include "relay.h"
 
+/* splice(2) from b's source to its sink, never blocking. */
+static ssize_t
+splice_now(const struct buf *b)
+{
+	return splice(b->in, NULL, b->out, NULL, PIPE_GROW,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
 /*
  * A second splice from the socket, in the same turn.  Non-blocking, the
  * kernel's splice stops at what the socket had queued when it began
@@ -24,8 +32,7 @@ splice_again(struct buf *b)
 {
 	ssize_t n;
 
-	n = splice(b->in, NULL, b->out, NULL, PIPE_GROW,
-	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	n = splice_now(b);
 	if (n == -1 && errno != EAGAIN && errno != EINTR)
 		b->late_err = errno;
 	return n > 0 ? n : 0;
@@ -34,7 +41,9 @@ splice_again(struct buf *b)
 /*
  * One zero-copy move from source to sink.  from_source says poll found
  * the source readable (rather than the sink writable); then EAGAIN can
- * only mean the sink is full, so b waits for it.  Returns as read(2).
+ * only mean the sink is full, so b waits for it.  A download that moved
+ * bytes splices once more (splice_again()); the error that one met is
+ * this step's, before anything else moves.  Returns as read(2).
  */
 ssize_t
 buf_zero_copy(struct buf *b, bool from_source)
@@ -47,8 +56,7 @@ buf_zero_copy(struct buf *b, bool from_source)
 		return -1;
 	}
 	if (b->mover == MOVER_SPLICE)
-		n = splice(b->in, NULL, b->out, NULL, PIPE_GROW,
-		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = splice_now(b);
 	else
 		n = sendfile(b->out, b->in, NULL, PIPE_GROW);
 	if (n > 0 && b->mover == MOVER_SPLICE && b->in == b->sock)

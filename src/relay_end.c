@@ -17,10 +17,17 @@ void
 relay_failed(struct relay *r, struct session *s, const char *op)
 {
 	/*
-	 * We never write after our own FIN, so EPIPE on the socket means a
-	 * failure whose error an earlier partial write already consumed.
+	 * The download's second splice may have read the socket's error
+	 * already (late_err): that is the error, whoever met its trace (a
+	 * write's EPIPE, a FIN's ENOTCONN).  Else, as we never write after
+	 * our own FIN, EPIPE means an earlier partial write consumed it, and
+	 * a reset is all we know.
 	 */
-	if (errno == EPIPE)
+	if (r->down.late_err != 0) {
+		errno = r->down.late_err;
+		r->down.late_err = 0;
+		op = "read from";
+	} else if (errno == EPIPE)
 		errno = ECONNRESET;
 	s->how = exitcode_session(errno) == TD_LOST ? END_LOST :
 	    END_PEER_RESET;
