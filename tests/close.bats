@@ -55,19 +55,23 @@ load helpers
 	mkfifo "$out"
 	exec 7<>"$out"
 	"$PEER" fillpipe >"$out"
-	"$TCPDIAL" 127.0.0.1 "$PORT" < <(printf x; exec sleep 10 2>&-) \
-	    >"$out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 7<&- &
+	hold_stdin
+	printf x >&5
+	"$TCPDIAL" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >"$out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- 7<&- &
 	local pid=$!
 	wait_for "the peer's reset" grep -qx mark \
 	    "$BATS_TEST_TMPDIR/port.$peer_n"
 	dd bs=1M count=1 <&7 >/dev/null 2>&1
 	wait_status "$pid"
+	release_stdin
 	cat "$BATS_TEST_TMPDIR/err"
 	[ "$status" = 8 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
 	    "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
 	finish_peer
-	[ "$(head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
+	# fd 7 is open for writing too: a lost byte must fail, not hang.
+	[ "$(timeout 10 head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
 	exec 7<&-
 }
 
@@ -334,12 +338,14 @@ bg_tcpdial() {
 # deadline end the graceful close; the status stays 143, TEXT is logged.
 term_then_expiry() {
 	start_peer -t 10 accept sink sleep 3000
-	"$TCPDIAL" -v "$1" "$2" 127.0.0.1 "$PORT" < <(exec sleep 10 2>&-) \
-	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	hold_stdin
+	"$TCPDIAL" -v "$1" "$2" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
 	wait_status "$pid"
+	release_stdin
 	[ "$status" -eq 143 ]
 	grep -q "$3" "$BATS_TEST_TMPDIR/err"
 }
