@@ -38,6 +38,24 @@ addr_family(const char *s)
 }
 
 /*
+ * PORT's number when it is all decimal digits, 0 to 65535; else -1.
+ * Counted here, not by strtonum: that would also take " 80" or "+80",
+ * and its strtoll reads ctype's locale table, one more fault-around
+ * window of libc in a probe's peak RSS.
+ */
+int
+addr_port(const char *port)
+{
+	const char *p;
+	long n = 0;
+
+	for (p = port; *p >= '0' && *p <= '9'; p++)
+		if (n <= 65535)
+			n = n * 10 + (*p - '0');
+	return p != port && *p == '\0' && n <= 65535 ? (int)n : -1;
+}
+
+/*
  * A numeric host of the family asked for (AF_UNSPEC: either) with a
  * decimal port (0 for a bind: the kernel picks): fill *ss as getaddrinfo
  * would and return true.  Anything else (a name, "127.1", a scope id)
@@ -50,12 +68,10 @@ addr_literal(const char *host, const char *port, int family,
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	const char *errstr = NULL;
-	long long n;
+	int n;
 
 	memset(ss, 0, sizeof(*ss));
-	n = strtonum(port, 0, 65535, &errstr);
-	if (errstr != NULL)
+	if ((n = addr_port(port)) == -1)
 		return false;
 	if (family != AF_INET6 &&
 	    inet_pton(AF_INET, host, &sin->sin_addr) == 1) {

@@ -23,7 +23,8 @@ add_wildcard(struct source *src, int family, const char *port)
 	struct sockaddr_storage *ss = &src->addrs[src->n++];
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	uint16_t n = htons((uint16_t)strtonum(port, 0, 65535, NULL));
+	int num = addr_port(port);
+	uint16_t n = htons((uint16_t)(num == -1 ? 0 : num));
 
 	memset(ss, 0, sizeof(*ss));
 	ss->ss_family = (sa_family_t)family;

@@ -9,13 +9,28 @@
 #include <netinet/in.h>
 #include <netdb.h>
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tcpdial.h"
+
+/*
+ * ASCII classes, without ctype(3): its locale table is one more
+ * fault-around window of libc in a probe's peak RSS (see port_string()).
+ */
+static bool
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alpha(int c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
 
 /* Each duration unit in milliseconds. */
 static const struct {
@@ -74,14 +89,14 @@ parse_duration(const char *s, long long *ms, const char **errstr)
 	if (*s == '\0')
 		return *errstr = "empty duration", -1;
 	/* Past 10^10 the value is out of range whatever the unit. */
-	for (; isdigit((unsigned char)*p); p++, nwhole++) {
+	for (; is_digit(*p); p++, nwhole++) {
 		whole = whole * 10 + (*p - '0');
 		huge = huge || whole > 10000000000LL;
 		if (huge)
 			whole = 0;
 	}
 	if (*p == '.') {
-		for (frac = ++p; isdigit((unsigned char)*p); p++)
+		for (frac = ++p; is_digit(*p); p++)
 			nfrac++;
 	}
 	if (nwhole + nfrac == 0 || (scale = unit_ms(p)) == -1)
@@ -105,21 +120,19 @@ parse_port(const char *s, const char **errstr)
 {
 	const char *p;
 	struct servent *se;
-	long long n;
+	int n;
 
 	if (*s == '\0')
 		return *errstr = "empty port", -1;
-	for (p = s; isdigit((unsigned char)*p); p++)
+	for (p = s; is_digit(*p); p++)
 		;
 	if (*p == '\0') {
-		/* All digits: strtonum alone would also take " 80" or "+80". */
-		n = strtonum(s, 1, 65535, errstr);
-		if (*errstr != NULL)
+		if ((n = addr_port(s)) < 1)
 			return *errstr = "port out of range", -1;
-		return (int)n;
+		return n;
 	}
 	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+		if (!is_digit(*p) && !is_alpha(*p) && *p != '-' && *p != '_')
 			return *errstr = "invalid port", -1;
 	se = getservbyname(s, "tcp");
 	endservent();
@@ -161,7 +174,8 @@ parse_host(const char *s, const char **errstr)
 	if (*s == '\0')
 		return *errstr = "empty", -1;
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (!isalnum(*p) && *p < 0x80 && strchr(".-_:%", *p) == NULL)
+		if (!is_digit(*p) && !is_alpha(*p) && *p < 0x80 &&
+		    strchr(".-_:%", *p) == NULL)
 			return *errstr = "invalid", -1;
 	fam = addr_family(s);
 	if (fam != AF_INET6 && strpbrk(s, ":%") != NULL)
@@ -173,9 +187,9 @@ parse_host(const char *s, const char **errstr)
 static int
 hex_value(int c)
 {
-	if (isdigit(c))
+	if (is_digit(c))
 		return c - '0';
-	if (isxdigit(c))
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 		return (c | 0x20) - 'a' + 10;
 	return -1;
 }

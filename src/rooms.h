@@ -7,6 +7,7 @@
 
 /* addr.c */
 int		 addr_family(const char *);
+int		 addr_port(const char *);
 bool		 addr_literal(const char *, const char *, int,
 		    struct sockaddr_storage *);
 socklen_t	 addr_len(const struct sockaddr_storage *);

@@ -37,10 +37,32 @@ literal(const char *host, const char *port, int fam, const char *name,
 	is_str(got, want, what);
 }
 
+static void
+port(const char *s, int want)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "addr_port(\"%s\")", s);
+	is_int(addr_port(s), want, name);
+}
+
 int
 main(void)
 {
 	struct sockaddr_storage ss;
+
+	port("0", 0);
+	port("80", 80);
+	port("65535", 65535);
+	port("00000000000000000080", 80);
+	port("65536", -1);
+	port("99999999999999999999", -1);
+	port("", -1);
+	port("+80", -1);
+	port(" 80", -1);
+	port("80 ", -1);
+	port("-1", -1);
+	port("http", -1);
 
 	family("127.0.0.1", AF_INET);
 	family("::1", AF_INET6);

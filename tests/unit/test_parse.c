@@ -62,6 +62,7 @@ static const struct {
 	{ "1", 1, NULL },
 	{ "65535", 65535, NULL },
 	{ "080", 80, NULL },
+	{ "00000000000000000080", 80, NULL },
 	{ "http", 80, NULL },
 	{ "ssh", 22, NULL },
 	{ "0", -1, "port out of range" },
@@ -90,6 +91,14 @@ static const struct {
 	{ "::ffff:127.0.0.1", AF_INET6, NULL },
 	{ "localhost", AF_UNSPEC, NULL },
 	{ "db-1.example_x", AF_UNSPEC, NULL },
+	{ "DB-1.Example.ORG", AF_UNSPEC, NULL },
+	/* The neighbours of the letters and digits in ASCII. */
+	{ "a@b", -1, "invalid" },
+	{ "a[b", -1, "invalid" },
+	{ "a`b", -1, "invalid" },
+	{ "a{b", -1, "invalid" },
+	{ "a/b9", -1, "invalid" },
+	{ "a;b", -1, "invalid" },
 	{ "b\xc3\xbc" "cher.example", AF_UNSPEC, NULL },
 	/* Not an address, so a name for the resolver to refuse. */
 	{ "1.2.3", AF_UNSPEC, NULL },
