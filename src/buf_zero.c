@@ -42,8 +42,9 @@ splice_again(struct buf *b)
  * One zero-copy move from source to sink.  from_source says poll found
  * the source readable (rather than the sink writable); then EAGAIN can
  * only mean the sink is full, so b waits for it.  A download that moved
- * bytes splices once more (splice_again()); the error that one met is
- * this step's, before anything else moves.  Returns as read(2).
+ * bytes splices once more (splice_again()); an error that one met is
+ * what the next step returns, before it moves anything.  Returns as
+ * read(2).
  */
 ssize_t
 buf_zero_copy(struct buf *b, bool from_source)

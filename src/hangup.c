@@ -32,7 +32,9 @@ fin_queued(const struct options *o, int fd)
 /*
  * Send our FIN: we write no more, and keep reading until the peer's.
  * Returns 0, or -1 with errno ECONNRESET when the connection is already
- * gone: a reset whose error an earlier partial write consumed.
+ * gone: a reset whose error an earlier partial write consumed, or a
+ * failure the download's second splice read (relay_failed() reports
+ * that one instead).
  */
 int
 hangup_fin(const struct options *o, struct session *s)

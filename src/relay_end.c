@@ -16,16 +16,20 @@
 void
 relay_failed(struct relay *r, struct session *s, const char *op)
 {
+	int late;
+
 	/*
 	 * The download's second splice may have read the socket's error
 	 * already (late_err): that is the error, whoever met its trace (a
-	 * write's EPIPE, a FIN's ENOTCONN).  Else, as we never write after
-	 * our own FIN, EPIPE means an earlier partial write consumed it, and
-	 * a reset is all we know.
+	 * write's EPIPE, a FIN's ENOTCONN).  Its EPIPE is stdout's, not the
+	 * connection's, and loses to the connection's failure.  Else, as we
+	 * never write after our own FIN, EPIPE means an earlier partial write
+	 * consumed the reset, and a reset is all we know.
 	 */
-	if (r->down.late_err != 0) {
-		errno = r->down.late_err;
-		r->down.late_err = 0;
+	late = r->down.late_err;
+	r->down.late_err = 0;
+	if (late != EPIPE && exitcode_session(late) != -1) {
+		errno = late;
 		op = "read from";
 	} else if (errno == EPIPE)
 		errno = ECONNRESET;
