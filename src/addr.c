@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tcpdial.h"

@@ -187,7 +187,7 @@ put_target(struct json *j, const struct options *o, const struct session *s)
 	json_open(j, NULL, '{');
 	json_str(j, "target", s->target->operand);
 	json_str(j, "host", s->target->host);
-	json_int(j, "port", addr_port(s->target->port), false);
+	json_int(j, "port", addr_port(s->target->port), true);
 	json_int(j, "status", s->code, true);
 	json_str(j, "status_name", s->code == GO_ON ? "unfinished" :
 	    exitcode_name(s->code));
