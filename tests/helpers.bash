@@ -250,9 +250,22 @@ teardown() {
 	for p in ${PEER_PIDS:-}; do
 		kill "$p" 2>/dev/null || true
 	done
+	# A process a failed test left stopped takes SIGKILL only.
+	for p in ${STOPPED_PIDS:-}; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
 	[ -n "${NS:-}" ] && rm -rf "/etc/netns/$NS" &&
 	    ip netns del "$NS" 2>/dev/null
 	return 0
+}
+
+# polling PID: PID sleeps in poll(2) or ppoll(2), its turn done (a
+# kernel that hides wchan shows 0: then any sleep counts).
+polling() {
+	local w
+	w=$(cat "/proc/$1/wchan" 2>/dev/null) || return 1
+	[[ $w == *poll* ]] ||
+	    { [ "$w" = 0 ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" = S ]; }
 }
 
 # in_state STATE PORT: our side of a connection to PORT is in TCP state

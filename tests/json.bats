@@ -242,7 +242,10 @@ gone() {
 	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	local pid=$!
 	wait_for "the peer's await" grep -qx mark "$BATS_TEST_TMPDIR/port.$peer_n"
+	wait_for "tcpdial's ppoll" polling "$pid"
+	STOPPED_PIDS=$pid
 	kill -STOP "$pid"
+	in_state established "$PORT"
 	kill -KILL "$PEER_PID"
 	wait_for "the reset" gone "$PORT"
 	kill -TERM "$pid"
