@@ -89,6 +89,13 @@ read_more(struct check *k, const struct options *o, struct session *s,
 
 	if (room > EXPECT_CHUNK)
 		room = EXPECT_CHUNK;
+	/*
+	 * Never true (expect_len <= EXPECT_MAX), but said: with the bound
+	 * known the compiler calls memcpy, not __memcpy_chk, whose IFUNC
+	 * resolver -z now would run at every start, a probe's too.
+	 */
+	if (k->keep > sizeof(k->tail))
+		k->keep = sizeof(k->tail);
 	memcpy(buf, k->tail, k->keep);
 	n = recv(s->fd, buf + k->keep, room, MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))

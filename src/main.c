@@ -18,7 +18,7 @@ main(int argc, char *argv[])
 	 */
 	static struct options o;
 	static struct hexdump dump;	/* 64 KiB of lines: not on the stack */
-	struct session s;
+	static struct session s;	/* 8 KiB: off the stack of a probe */
 	int code, stderr_fd = -1;
 
 	setprogname("tcpdial");
