@@ -47,7 +47,7 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	b->moved = 0;
 	b->mover = MOVER_COPY;
 	b->stdio_sock = false;
-	/* Ended unless b turns out to read stdin's pipe, below. */
+	/* Ended unless b turns out to move a pipe's bytes, below. */
 	pipetrial_init(&b->trial);
 	pipetrial_end(&b->trial);
 	if (fstat(stdio, &st) == -1)
@@ -63,8 +63,9 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 		b->mover = MOVER_SPLICE;
 	else if (S_ISREG(st.st_mode) && stdio == in)
 		b->mover = MOVER_SENDFILE;
-	/* stdin's pipe: its size is found by trial (pipetrial.c). */
-	if (PIPE_IN_TRIAL && b->mover == MOVER_SPLICE && stdio == in)
+	/* A pipe's size is found by trial (pipetrial.c). */
+	if (b->mover == MOVER_SPLICE && (stdio == in ? PIPE_IN_TRIAL :
+	    PIPE_OUT_TRIAL))
 		pipetrial_init(&b->trial);
 }
 

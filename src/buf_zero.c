@@ -1,6 +1,6 @@
 /*
  * The zero-copy movers of buf.c: splice(2) between a pipe and the
- * socket, sendfile(2) from a regular file, and the steps of stdin's pipe
+ * socket, sendfile(2) from a regular file, and the steps of a pipe's
  * trial (pipetrial.c decides, this file resizes the pipe).
  */
 #include <sys/sendfile.h>
@@ -66,23 +66,30 @@ buf_zero_copy(struct buf *b, bool from_source)
 	return n;
 }
 
+/* The pipe on b's stdio side: stdin's (upload) or stdout's (download). */
+static int
+stdio_pipe(const struct buf *b)
+{
+	return b->in == b->sock ? b->out : b->in;
+}
+
 /*
- * Give stdin's pipe its old size back: 1 done, 0 not yet (it holds more
- * than that), -1 never (its writer resized it meanwhile, and its size
- * stays; or the kernel refused).
+ * Give the pipe its old size back: 1 done, 0 not yet (it holds more
+ * than that), -1 never (the process at its other end resized it
+ * meanwhile, and its size stays; or the kernel refused).
  */
 static int
 shrink(const struct buf *b)
 {
-	if (fcntl(b->in, F_GETPIPE_SZ) != (int)PIPE_GROW)
+	if (fcntl(stdio_pipe(b), F_GETPIPE_SZ) != (int)PIPE_GROW)
 		return -1;
-	if (fcntl(b->in, F_SETPIPE_SZ, b->small_size) != -1)
+	if (fcntl(stdio_pipe(b), F_SETPIPE_SZ, b->small_size) != -1)
 		return 1;
 	return errno == EBUSY ? 0 : -1;
 }
 
 /*
- * The trial's step, due now: grow stdin's pipe, or give it back its old
+ * The trial's step, due now: grow the pipe, or give it back its old
  * size.  A pipe that cannot grow (already as big, or the user's pipe
  * pages spent) or shrink (anything but "holds too much yet") keeps the
  * size it has, and the trial ends.
@@ -94,9 +101,9 @@ buf_trial_step(struct buf *b)
 
 	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
 	case TRIAL_GROW:
-		b->small_size = fcntl(b->in, F_GETPIPE_SZ);
+		b->small_size = fcntl(stdio_pipe(b), F_GETPIPE_SZ);
 		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW ||
-		    fcntl(b->in, F_SETPIPE_SZ, (int)PIPE_GROW) == -1)
+		    fcntl(stdio_pipe(b), F_SETPIPE_SZ, (int)PIPE_GROW) == -1)
 			pipetrial_end(&b->trial);
 		break;
 	case TRIAL_SHRINK:

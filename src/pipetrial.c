@@ -1,17 +1,19 @@
 /*
- * How big stdin's pipe should be, found by trial (issue 14).  Growing
- * the pipe to 1 MiB cuts the writer's and our wake-ups sixteenfold, and
- * on a quiet machine uploads ran a third to a half faster; on a busy one
- * the grown pipe keeps sixteen times as many pages in flight and the same
- * upload ran at half the speed.  Neither size wins everywhere, and
- * nothing cheap tells the two machines apart, so a long upload times
- * itself: after a warm-up, one window with the pipe as it came and one
- * grown, and the grown pipe stays unless its rate fell below four fifths
- * of the first window's.  Keeping it is final.  A machine's state changes
- * within a transfer (one trial in eight gave the pipe back on a machine
- * where the grown pipe won), so a pipe given back is tried again later,
- * after twice as long each time.  Pure: the caller reads the clock and
- * resizes the pipe.
+ * How big stdin's or stdout's pipe should be, found by trial (issue
+ * 14).  Growing the pipe to 1 MiB cuts the other end's and our wake-ups
+ * sixteenfold, and on a quiet machine uploads ran a third to a half
+ * faster, downloads a third to a half; on a busy one the grown pipe
+ * keeps sixteen times as many pages in flight and the same upload ran at
+ * half the speed, and on another VM of the same kind downloads ran up to
+ * a quarter slower grown.  Neither size wins everywhere, and nothing
+ * cheap tells the machines apart, so a long transfer times itself: after
+ * a warm-up, one window with the pipe as it came and one grown, and the
+ * grown pipe stays unless its rate fell below four fifths of the first
+ * window's.  Keeping it is final.  A machine's state changes within a
+ * transfer (one trial in eight gave the pipe back on a machine where the
+ * grown pipe won), so a pipe given back is tried again later, after
+ * twice as long each time.  Pure: the caller reads the clock and resizes
+ * the pipe.
  */
 #include <limits.h>
 

@@ -1,5 +1,5 @@
 /*
- * The trial of stdin's pipe size (pipetrial.c): its state, and the
+ * The trial of a stdio pipe's size (pipetrial.c): its state, and the
  * steps that say when to grow the pipe and when to give it back.  Pure;
  * the relay's byte movers (buf.c) run it.
  */

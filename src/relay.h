@@ -38,7 +38,7 @@ struct buf {
 	bool stdio_sock;	/* the stdio end is a socket: MSG_DONTWAIT */
 	bool prev_cr;		/* -C: the last byte read was CR */
 	unsigned long long moved;	/* bytes through any step */
-	struct pipetrial trial;	/* stdin's pipe: its size on trial */
+	struct pipetrial trial;	/* the stdio pipe: its size on trial */
 	int small_size;		/* ... and its size as it came */
 };
 

@@ -38,19 +38,23 @@
 /*
  * What stdin's and stdout's pipes are grown to; 0 leaves a pipe as it
  * is.  Build-time switches for the pipe-size study of bench/README.md
- * (make bench-study), not options.  The shipped build grows stdout's
- * (downloads took half the CPU in every run) and lets a long upload
- * find stdin's by trial (pipetrial.c): which size wins there depends on
- * the machine's state.  PIPE_IN_TRIAL 0 keeps stdin's at PIPE_IN_GROW.
+ * (make bench-study), not options.  The shipped build lets a long
+ * transfer find each pipe's size by trial (pipetrial.c): which size
+ * wins depends on the machine's state, in both directions.
+ * PIPE_IN_TRIAL 0 keeps stdin's at PIPE_IN_GROW, PIPE_OUT_TRIAL 0
+ * stdout's at PIPE_OUT_GROW.
  */
 #ifndef PIPE_IN_GROW
 #define PIPE_IN_GROW 0
 #endif
 #ifndef PIPE_OUT_GROW
-#define PIPE_OUT_GROW PIPE_GROW
+#define PIPE_OUT_GROW 0
 #endif
 #ifndef PIPE_IN_TRIAL
 #define PIPE_IN_TRIAL 1
+#endif
+#ifndef PIPE_OUT_TRIAL
+#define PIPE_OUT_TRIAL 1
 #endif
 
 /* A port in decimal: "65535" and its NUL. */

@@ -29,6 +29,20 @@ traced_upload() {
 	[ -z "$stderr" ]
 }
 
+# traced_download N [STRACE_ARG...]: N bytes that the peer at $PORT
+# sends, through tcpdial under strace_bin -e trace=fcntl and the extra
+# arguments, into a pipe to sha: their sum in $output.  Skips where no
+# pipe may grow to 1 MiB.
+traced_download() {
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
+	    skip "pipe-max-size is under 1 MiB"
+	export -f strace_bin
+	run -0 --separate-stderr bash -c 'port=$1; shift
+	    set -o pipefail; strace_bin -e trace=fcntl "$@" "$TCPDIAL_BIN" \
+	    127.0.0.1 "$port" </dev/null | sha' _ "$PORT" "${@:2}"
+	[ -z "$stderr" ]
+}
+
 @test "-N is the default: FIN at stdin EOF, the reply after it arrives, exit 0" {
 	# The peer answers only after our FIN: a full close (or none) would
 	# lose the reply or never get one.
@@ -141,4 +155,49 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
 	grep -q 'fcntl(0, F_SETPIPE_SZ, 1048576) .*(DELAYED)' "$log"
 	grep -Eq "fcntl\(0, F_SETPIPE_SZ, $size\) += $size" "$log"
+}
+
+@test "a short download leaves stdout's pipe as it came" {
+	# Under the trial's 16 MiB warm-up: no window, no resize.
+	local n=$((4 << 20))
+	start_peer -t 60 accept send "$n" close
+	traced_download "$n"
+	finish_peer
+	[ "$output" = "$(report sent_sha256)" ]
+	! grep -q 'fcntl(1, F_SETPIPE_SZ' "$BATS_TEST_TMPDIR/strace.log"
+}
+
+@test "a long download into a pipe tries stdout's pipe grown: every byte arrives" {
+	local n=$((160 << 20))
+	start_peer -t 120 accept send "$n" close
+	traced_download "$n"
+	finish_peer
+	[ "$(report sent)" = "$n" ]
+	[ "$output" = "$(report sent_sha256)" ]
+	grep -Eq 'fcntl\(1, F_SETPIPE_SZ, 1048576\) += (1048576|-1 EPERM)' \
+	    "$BATS_TEST_TMPDIR/strace.log"
+}
+
+@test "a grown stdout pipe that ran slower is given back: every byte arrives" {
+	local n=$((240 << 20)) k size log=$BATS_TEST_TMPDIR/strace.log
+	# A first run finds which of tcpdial's fcntl(2) calls grows the pipe.
+	start_peer -t 120 accept send "$n" close
+	traced_download "$n"
+	finish_peer
+	if grep -Eq 'fcntl\(1, F_SETPIPE_SZ, 1048576\) += -1 EPERM' "$log"; then
+		skip "this user's pipe pages are spent: no pipe grows"
+	fi
+	k=$(grep -n 'fcntl(1, F_SETPIPE_SZ, 1048576' "$log" | cut -d: -f1)
+	size=$(sed -n 's/.*fcntl(1, F_GETPIPE_SZ) *= \([0-9]*\).*/\1/p' "$log" |
+	    head -n 1)
+	[ -n "$k" ] && [ -n "$size" ]
+	# The second run holds that call 4 s: the grown window's rate falls
+	# far below four fifths of the first's, and the pipe goes back.
+	start_peer -t 120 accept send "$n" close
+	traced_download "$n" -e inject=fcntl:delay_exit=4000000:when="$k"
+	finish_peer
+	[ "$(report sent)" = "$n" ]
+	[ "$output" = "$(report sent_sha256)" ]
+	grep -q 'fcntl(1, F_SETPIPE_SZ, 1048576) .*(DELAYED)' "$log"
+	grep -Eq "fcntl\(1, F_SETPIPE_SZ, $size\) += $size" "$log"
 }
