@@ -64,8 +64,8 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	else if (S_ISREG(st.st_mode) && stdio == in)
 		b->mover = MOVER_SENDFILE;
 	/* A pipe's size is found by trial (pipetrial.c). */
-	if (b->mover == MOVER_SPLICE && (stdio == in ? PIPE_IN_TRIAL :
-	    PIPE_OUT_TRIAL))
+	if (b->mover == MOVER_SPLICE && ((stdio == in && PIPE_IN_TRIAL) ||
+	    (stdio == out && PIPE_OUT_TRIAL)))
 		pipetrial_init(&b->trial);
 }
 

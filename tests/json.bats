@@ -241,9 +241,9 @@ gone() {
 	"$TCPDIAL" --json "$JSON" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
 	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	local pid=$!
+	STOPPED_PIDS=$pid
 	wait_for "the peer's await" grep -qx mark "$BATS_TEST_TMPDIR/port.$peer_n"
 	wait_for "tcpdial's ppoll" polling "$pid"
-	STOPPED_PIDS=$pid
 	kill -STOP "$pid"
 	in_state established "$PORT"
 	kill -KILL "$PEER_PID"
@@ -251,6 +251,7 @@ gone() {
 	kill -TERM "$pid"
 	kill -CONT "$pid"
 	wait_status "$pid"
+	STOPPED_PIDS=
 	release_stdin
 	cat "$BATS_TEST_TMPDIR/err"
 	[ "$status" = 143 ]
