@@ -43,6 +43,28 @@ traced_download() {
 	[ -z "$stderr" ]
 }
 
+# grow_call FD: from strace.log of a first run, K = the number of the
+# fcntl(2) call that grew fd FD's pipe to 1 MiB, SIZE = its size before.
+# Skips where this user's pipe pages are spent and no pipe grows.
+grow_call() {
+	local log=$BATS_TEST_TMPDIR/strace.log
+	if grep -Eq "fcntl\\($1, F_SETPIPE_SZ, 1048576\\) += -1 EPERM" "$log"; then
+		skip "this user's pipe pages are spent: no pipe grows"
+	fi
+	K=$(grep -n "fcntl($1, F_SETPIPE_SZ, 1048576" "$log" | cut -d: -f1)
+	SIZE=$(sed -n "s/.*fcntl($1, F_GETPIPE_SZ) *= \\([0-9]*\\).*/\\1/p" \
+	    "$log" | head -n 1)
+	[ -n "$K" ] && [ -n "$SIZE" ]
+}
+
+# given_back FD: strace.log shows fd FD's grow held (DELAYED) and the
+# pipe given its SIZE back.
+given_back() {
+	local log=$BATS_TEST_TMPDIR/strace.log
+	grep -q "fcntl($1, F_SETPIPE_SZ, 1048576) .*(DELAYED)" "$log" &&
+	    grep -Eq "fcntl\\($1, F_SETPIPE_SZ, $SIZE\\) += $SIZE" "$log"
+}
+
 @test "-N is the default: FIN at stdin EOF, the reply after it arrives, exit 0" {
 	# The peer answers only after our FIN: a full close (or none) would
 	# lose the reply or never get one.
@@ -134,27 +156,20 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 }
 
 @test "a grown stdin pipe that ran slower is given back: every byte arrives" {
-	local n=$((240 << 20)) k size log=$BATS_TEST_TMPDIR/strace.log
+	local n=$((240 << 20)) K SIZE
 	# A first run finds which of tcpdial's fcntl(2) calls grows the pipe.
 	start_peer -t 120 accept sink
 	traced_upload "$n"
 	finish_peer
-	if grep -Eq 'fcntl\(0, F_SETPIPE_SZ, 1048576\) += -1 EPERM' "$log"; then
-		skip "this user's pipe pages are spent: no pipe grows"
-	fi
-	k=$(grep -n 'fcntl(0, F_SETPIPE_SZ, 1048576' "$log" | cut -d: -f1)
-	size=$(sed -n 's/.*fcntl(0, F_GETPIPE_SZ) *= \([0-9]*\).*/\1/p' "$log" |
-	    head -n 1)
-	[ -n "$k" ] && [ -n "$size" ]
+	grow_call 0
 	# The second run holds that call 4 s: the grown window's rate falls
 	# far below four fifths of the first's, and the pipe goes back.
 	start_peer -t 120 accept sink
-	traced_upload "$n" -e inject=fcntl:delay_exit=4000000:when="$k"
+	traced_upload "$n" -e inject=fcntl:delay_exit=4000000:when="$K"
 	finish_peer
 	[ "$(report received)" = "$n" ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
-	grep -q 'fcntl(0, F_SETPIPE_SZ, 1048576) .*(DELAYED)' "$log"
-	grep -Eq "fcntl\(0, F_SETPIPE_SZ, $size\) += $size" "$log"
+	given_back 0
 }
 
 @test "a short download leaves stdout's pipe as it came" {
@@ -179,25 +194,18 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 }
 
 @test "a grown stdout pipe that ran slower is given back: every byte arrives" {
-	local n=$((240 << 20)) k size log=$BATS_TEST_TMPDIR/strace.log
+	local n=$((240 << 20)) K SIZE
 	# A first run finds which of tcpdial's fcntl(2) calls grows the pipe.
 	start_peer -t 120 accept send "$n" close
 	traced_download "$n"
 	finish_peer
-	if grep -Eq 'fcntl\(1, F_SETPIPE_SZ, 1048576\) += -1 EPERM' "$log"; then
-		skip "this user's pipe pages are spent: no pipe grows"
-	fi
-	k=$(grep -n 'fcntl(1, F_SETPIPE_SZ, 1048576' "$log" | cut -d: -f1)
-	size=$(sed -n 's/.*fcntl(1, F_GETPIPE_SZ) *= \([0-9]*\).*/\1/p' "$log" |
-	    head -n 1)
-	[ -n "$k" ] && [ -n "$size" ]
+	grow_call 1
 	# The second run holds that call 4 s: the grown window's rate falls
 	# far below four fifths of the first's, and the pipe goes back.
 	start_peer -t 120 accept send "$n" close
-	traced_download "$n" -e inject=fcntl:delay_exit=4000000:when="$k"
+	traced_download "$n" -e inject=fcntl:delay_exit=4000000:when="$K"
 	finish_peer
 	[ "$(report sent)" = "$n" ]
 	[ "$output" = "$(report sent_sha256)" ]
-	grep -q 'fcntl(1, F_SETPIPE_SZ, 1048576) .*(DELAYED)' "$log"
-	grep -Eq "fcntl\(1, F_SETPIPE_SZ, $size\) += $size" "$log"
+	given_back 1
 }
