@@ -8,6 +8,7 @@
 #endif
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -99,7 +100,9 @@ usage(void)
 	    "       peer gen N\n"
 	    "       peer feed N cmd [arg ...]\n"
 	    "       peer stall cmd [arg ...]\n"
-	    "       peer freeport [-6]\n");
+	    "       peer freeport [-6]\n"
+	    "       peer fillpipe\n"
+	    "       peer pipesize FILE\n");
 	exit(2);
 }
 
@@ -358,6 +361,26 @@ fillpipe(void)
 		;
 	if (errno != EAGAIN)
 		err(1, "write");
+	return 0;
+}
+
+/*
+ * pipesize FILE: print the size of the pipe FILE names (/proc/PID/fd/N
+ * reaches another process's) and the bytes it holds, as "SIZE HELD".
+ */
+static int
+pipesize(const char *path)
+{
+	int fd, held;
+	long size;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1)
+		err(1, "%s", path);
+	if ((size = fcntl(fd, F_GETPIPE_SZ)) == -1)
+		err(1, "F_GETPIPE_SZ");
+	if (ioctl(fd, FIONREAD, &held) == -1)
+		err(1, "FIONREAD");
+	printf("%ld %d\n", size, held);
 	return 0;
 }
 
@@ -951,6 +974,8 @@ main(int argc, char *argv[])
 		return stall_main(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "fillpipe") == 0)
 		return fillpipe();
+	if (argc == 3 && strcmp(argv[1], "pipesize") == 0)
+		return pipesize(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "freeport") == 0) {
 		if (argc == 2 || (argc == 3 && strcmp(argv[2], "-6") == 0))
 			return freeport(argc == 3);
