@@ -45,6 +45,8 @@ buf_init(struct buf *b, int in, int out, int sock, bool crlf,
 	b->dump = dump != NULL && dump->fd != -1 ? dump : NULL;
 	b->prev_cr = false;
 	b->moved = 0;
+	b->hold[0] = b->hold[1] = -1;
+	b->held = 0;
 	b->mover = MOVER_COPY;
 	b->stdio_sock = false;
 	/* Ended unless b turns out to move a pipe's bytes, below. */
@@ -85,14 +87,15 @@ buf_mover_name(const struct buf *b)
 bool
 buf_has_data(const struct buf *b)
 {
-	return b->mover != MOVER_COPY ? b->pending : b->len > 0;
+	return b->mover != MOVER_COPY ? b->pending || b->held > 0 : b->len > 0;
 }
 
 /* Whether b can take need more bytes from its source. */
 bool
 buf_has_room(const struct buf *b, size_t need)
 {
-	return b->mover != MOVER_COPY ? !b->pending : room(b) >= need;
+	return b->mover != MOVER_COPY ? !b->pending && b->held == 0 :
+	    room(b) >= need;
 }
 
 /* Forget what b holds: it will never be sent. */
@@ -101,6 +104,7 @@ buf_discard(struct buf *b)
 {
 	b->off = b->len = 0;
 	b->pending = false;
+	buf_hold_close(b);
 }
 
 /* read(2) from the source, never blocking on a shared socket. */

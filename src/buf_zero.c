@@ -38,6 +38,35 @@ splice_again(struct buf *b)
 	return n > 0 ? n : 0;
 }
 
+/* Close the private pipe of shrink(), if any: what it held is dropped. */
+void
+buf_hold_close(struct buf *b)
+{
+	if (b->hold[0] != -1) {
+		close(b->hold[0]);
+		close(b->hold[1]);
+	}
+	b->hold[0] = b->hold[1] = -1;
+	b->held = 0;
+}
+
+/*
+ * Send what shrink() set aside, before any more of stdin's bytes; the
+ * private pipe goes once it is empty.  Returns as splice(2).
+ */
+static ssize_t
+send_held(struct buf *b)
+{
+	ssize_t n;
+
+	n = splice(b->hold[0], NULL, b->out, NULL, b->held,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n > 0 && (b->held -= (size_t)n) == 0)
+		buf_hold_close(b);
+	b->pending = false;
+	return n;
+}
+
 /*
  * One zero-copy move from source to sink.  from_source says poll found
  * the source readable (rather than the sink writable); then EAGAIN can
@@ -56,6 +85,8 @@ buf_zero_copy(struct buf *b, bool from_source)
 		b->late_err = 0;
 		return -1;
 	}
+	if (b->held > 0)
+		return send_held(b);
 	if (b->mover == MOVER_SPLICE)
 		n = splice_now(b);
 	else
@@ -74,14 +105,48 @@ stdio_pipe(const struct buf *b)
 }
 
 /*
- * Give the pipe its old size back: 1 done, 0 not yet (it holds more
- * than that), -1 never (the process at its other end resized it
- * meanwhile, and its size stays; or the kernel refused).
+ * Set stdin's bytes aside: from its pipe into a private one as big,
+ * whose bytes go first (send_held()).  A writer faster than the socket
+ * keeps stdin's pipe full, and a full pipe cannot shrink; the socket
+ * rarely takes a whole grown pipe at once.  0, or -1 with no private
+ * pipe to be had.
  */
 static int
-shrink(const struct buf *b)
+hold_stdin(struct buf *b)
 {
+	ssize_t n;
+
+	if (pipe2(b->hold, O_CLOEXEC | O_NONBLOCK) == -1) {
+		b->hold[0] = b->hold[1] = -1;
+		return -1;
+	}
+	if (fcntl(b->hold[1], F_SETPIPE_SZ, (int)PIPE_GROW) == -1) {
+		buf_hold_close(b);
+		return -1;
+	}
+	n = splice(b->in, NULL, b->hold[1], NULL, PIPE_GROW,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n > 0)
+		b->held = (size_t)n;
+	else
+		buf_hold_close(b);
+	return 0;
+}
+
+/*
+ * Give the pipe its old size back: 1 done, 0 not yet (it holds more
+ * than that, or stdin's bytes set aside are still to go), -1 never (the
+ * process at its other end resized it meanwhile, and its size stays; or
+ * the kernel refused).
+ */
+static int
+shrink(struct buf *b)
+{
+	if (b->held > 0)
+		return 0;
 	if (fcntl(stdio_pipe(b), F_GETPIPE_SZ) != (int)PIPE_GROW)
+		return -1;
+	if (stdio_pipe(b) == b->in && hold_stdin(b) == -1)
 		return -1;
 	if (fcntl(stdio_pipe(b), F_SETPIPE_SZ, b->small_size) != -1)
 		return 1;

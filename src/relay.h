@@ -23,7 +23,8 @@ enum mover {
  * One relay direction, from fd in to fd out (one of them the socket).
  * The copy path holds bytes in data[off, off+len).  The zero-copy paths
  * hold none, and pending stands for "has data": the source is readable
- * but the sink would take nothing.
+ * but the sink would take nothing; or, while stdin's pipe shrinks, its
+ * bytes wait in a private pipe (held).
  */
 struct buf {
 	char data[BUF_SIZE];
@@ -40,6 +41,8 @@ struct buf {
 	unsigned long long moved;	/* bytes through any step */
 	struct pipetrial trial;	/* the stdio pipe: its size on trial */
 	int small_size;		/* ... and its size as it came */
+	int hold[2];		/* a private pipe: stdin's bytes set aside */
+	size_t held;		/* ... to be sent before any more of stdin's */
 };
 
 /* The relay's state (relay.c, relay_end.c, deadline.c): one session. */
@@ -70,6 +73,7 @@ void		 buf_discard(struct buf *);
 ssize_t		 buf_step(struct buf *, bool);
 ssize_t		 buf_zero_copy(struct buf *, bool);
 void		 buf_trial_step(struct buf *);
+void		 buf_hold_close(struct buf *);
 bool		 buf_read_source(const struct buf *, bool);
 bool		 buf_wrote_sink(const struct buf *, bool);
 bool		 buf_socket_failed(const struct buf *, bool);

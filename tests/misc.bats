@@ -163,7 +163,7 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	finish_peer
 	grow_call 0
 	# The second run holds that call 4 s: the grown window's rate falls
-	# far below four fifths of the first's, and the pipe goes back.
+	# far below the first's, and the pipe goes back.
 	start_peer -t 120 accept sink
 	traced_upload "$n" -e inject=fcntl:delay_exit=4000000:when="$K"
 	finish_peer
@@ -201,7 +201,7 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	finish_peer
 	grow_call 1
 	# The second run holds that call 4 s: the grown window's rate falls
-	# far below four fifths of the first's, and the pipe goes back.
+	# far below the first's, and the pipe goes back.
 	start_peer -t 120 accept send "$n" close
 	traced_download "$n" -e inject=fcntl:delay_exit=4000000:when="$K"
 	finish_peer

@@ -106,3 +106,70 @@ recv_q_is() {	# recv_q_is PORT N
 	finish_peer
 	[ "$(rst_count "$PORT")" = 1 ]
 }
+
+# pipe_is PID SIZE HELD: the pipe on PID's stdin has SIZE bytes of room
+# and holds HELD bytes.
+pipe_is() {
+	[ "$("$PEER" pipesize "/proc/$1/fd/0")" = "$2 $3" ]
+}
+
+# drained PID: the pipe on PID's stdin holds nothing.
+drained() {
+	[[ $("$PEER" pipesize "/proc/$1/fd/0") == *" 0" ]]
+}
+
+# while_alive PID CMD...: run CMD every 20 ms until it succeeds; fail
+# once PID has exited.  (A hang is bounded by tests/bats-bounded.)
+while_alive() {
+	local pid=$1
+	shift
+	until "$@"; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.02
+	done
+}
+
+@test "a grown stdin pipe its writer keeps full is given back: every byte arrives" {
+	# A peer slower than the writer, and send buffers of 128 KiB: no
+	# splice to the socket takes a grown pipe's megabyte at once, and a
+	# full pipe cannot shrink.  (With 64 KiB, one loopback segment, Linux
+	# 6.18's splice to TCP stalls.)  The writer shares tcpdial's CPU, as
+	# in a benchmark's pinned pipeline, and fills the pipe whenever
+	# tcpdial waits for the socket.
+	local a=$((81 << 20)) b=$((144 << 20)) t=$BATS_TEST_TMPDIR cpu small
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
+	    skip "pipe-max-size is under 1 MiB"
+	small=$(: | "$PEER" pipesize /dev/stdin)
+	in_ns sysctl -qw net.ipv4.tcp_wmem="4096 131072 131072"
+	mkfifo "$t/go" "$t/end"
+	cpu=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
+	PEER_NS=$NS start_peer -t 120 accept slowsink
+	in_ns taskset -c "$cpu" bash -c 'w=$5
+	    { echo "$BASHPID" >"$w.writer"; "$PEER" gen "$1"; read -r _ <"$3"
+	      "$PEER" gen "$2"; : >"$w.written"; read -r _ <"$4"; } |
+	    { echo "$BASHPID" >"$w.pid"
+	      exec "$TCPDIAL_BIN" 127.0.0.1 "$6" >/dev/null; }' \
+	    _ "$a" "$b" "$t/go" "$t/end" "$t/w" "$PORT" 3>&- &
+	job=$!
+	wait_for "tcpdial's pid" test -s "$t/w.pid" -a -s "$t/w.writer"
+	pid=$(cat "$t/w.pid")
+	STOPPED_PIDS="$pid $(cat "$t/w.writer")"
+	# Past the warm-up and the first window (pipetrial.c), after 80 MiB,
+	# the pipe is grown; the writer, paused after 81 MiB, leaves it empty.
+	while_alive "$pid" pipe_is "$pid" 1048576 0
+	# The grown window's clock runs while nothing moves: its rate falls
+	# far below the first window's, which took a fraction of a second.
+	sleep 4
+	echo >"$t/go"
+	while_alive "$pid" test -e "$t/w.written"
+	while_alive "$pid" drained "$pid"
+	pipe_is "$pid" "${small% *}" 0
+	echo >"$t/end"
+	wait_status "$job"
+	STOPPED_PIDS=
+	[ "$status" = 0 ]
+	finish_peer
+	[ "$(report received)" = $((a + b)) ]
+	[ "$(report received_sha256)" = "$({ "$PEER" gen "$a"
+	    "$PEER" gen "$b"; } | sha)" ]
+}

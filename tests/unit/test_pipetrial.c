@@ -1,8 +1,8 @@
 /*
  * Unit tests of src/pipetrial.c: the trial of stdin's pipe size.  Its
  * steps fall due at the warm-up and at the end of each window; the grown
- * pipe stays unless its rate fell below four fifths of the first
- * window's, a shrink is asked for until done (for a window's bytes at
+ * pipe stays only if it ran at least as fast as in the first window,
+ * a shrink is asked for until done (for a window's bytes at
  * most), and a pipe given back is tried again later.
  */
 #include "pipetrial.h"
@@ -60,13 +60,12 @@ test_steps(void)
 static void
 test_verdicts(void)
 {
+	is_int(verdict(20000, 19000), TRIAL_KEEP, "faster: kept");
 	is_int(verdict(20000, 20000), TRIAL_KEEP, "as fast: kept");
-	is_int(verdict(20000, 24999), TRIAL_KEEP,
-	    "above four fifths of the rate: kept (noise)");
-	is_int(verdict(20000, 25000), TRIAL_KEEP,
-	    "four fifths of the rate: kept");
-	is_int(verdict(20000, 25100), TRIAL_SHRINK,
-	    "below four fifths: back to the old size");
+	is_int(verdict(20000, 20100), TRIAL_SHRINK,
+	    "slower by a two-hundredth: back to the old size");
+	is_int(verdict(20000, 25000), TRIAL_SHRINK,
+	    "four fifths of the rate: back");
 	is_int(verdict(20000, 40000), TRIAL_SHRINK, "half as fast: back");
 	is_int(verdict(0, 0), TRIAL_KEEP, "no time measured: kept");
 }
