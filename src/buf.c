@@ -2,7 +2,8 @@
  * The byte movers: one step of one relay direction, from its source fd
  * to its sink fd.  The copy path holds the bytes in the buffer; the
  * zero-copy paths (splice(2) when the stdio end is a pipe, sendfile(2)
- * when stdin is a regular file) hold none.  relay.c sees only whether a
+ * when stdin is a regular file) hold none, but for what giving stdin's
+ * pipe back set aside (buf_zero.c).  relay.c sees only whether a
  * direction has data and has room, so one state machine serves all.
  */
 #include <sys/socket.h>
@@ -90,7 +91,7 @@ buf_has_data(const struct buf *b)
 	return b->mover != MOVER_COPY ? b->pending || b->held > 0 : b->len > 0;
 }
 
-/* Whether b can take need more bytes from its source. */
+/* Whether b can take need more bytes from its source (none while held). */
 bool
 buf_has_room(const struct buf *b, size_t need)
 {

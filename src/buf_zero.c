@@ -61,7 +61,10 @@ send_held(struct buf *b)
 
 	n = splice(b->hold[0], NULL, b->out, NULL, b->held,
 	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	if (n > 0 && (b->held -= (size_t)n) == 0)
+	if (n > 0)
+		b->held -= (size_t)n;
+	/* All sent: stdin's pipe is read again. */
+	if (b->held == 0)
 		buf_hold_close(b);
 	b->pending = false;
 	return n;
@@ -72,8 +75,9 @@ send_held(struct buf *b)
  * the source readable (rather than the sink writable); then EAGAIN can
  * only mean the sink is full, so b waits for it.  A download that moved
  * bytes splices once more (splice_again()); an error that one met is
- * what the next step returns, before it moves anything.  Returns as
- * read(2).
+ * what the next step returns, before it moves anything.  Bytes a
+ * give-back set aside (shrink()) go before any more of stdin's.
+ * Returns as read(2).
  */
 ssize_t
 buf_zero_copy(struct buf *b, bool from_source)
@@ -108,8 +112,8 @@ stdio_pipe(const struct buf *b)
  * Set stdin's bytes aside: from its pipe into a private one as big,
  * whose bytes go first (send_held()).  A writer faster than the socket
  * keeps stdin's pipe full, and a full pipe cannot shrink; the socket
- * rarely takes a whole grown pipe at once.  0, or -1 with no private
- * pipe to be had.
+ * rarely takes a whole grown pipe at once, or the writer has filled it
+ * again before the resize.  0, or -1 with no private pipe to be had.
  */
 static int
 hold_stdin(struct buf *b)
@@ -146,8 +150,9 @@ shrink(struct buf *b)
 		return 0;
 	if (fcntl(stdio_pipe(b), F_GETPIPE_SZ) != (int)PIPE_GROW)
 		return -1;
-	if (stdio_pipe(b) == b->in && hold_stdin(b) == -1)
-		return -1;
+	/* Without a private pipe, a pipe not full may still shrink. */
+	if (stdio_pipe(b) == b->in)
+		(void)hold_stdin(b);
 	if (fcntl(stdio_pipe(b), F_SETPIPE_SZ, b->small_size) != -1)
 		return 1;
 	return errno == EBUSY ? 0 : -1;

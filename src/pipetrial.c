@@ -34,11 +34,9 @@
  * machine its window ran 1.3-3x as fast in 27 trials of 30, and on a VM
  * where it was a quarter slower throughout, its first window still
  * measured 0.78-1.24 of the other's, so four fifths kept it nearly
- * always.  A study switch (bench/README.md).
+ * always (bench/README.md).
  */
-#ifndef TRIAL_SLOWEST
 #define TRIAL_SLOWEST 1.0
-#endif
 
 /* A trial not begun: due once the warm-up has passed. */
 void

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Failures that need a private network namespace (SPEC 7): packets
-# dropped or rejected by iptables, a private hosts file, privileged ports.
+# dropped or rejected by iptables, a private hosts file, privileged ports,
+# and the namespace's own TCP buffer sizes.
 # Root only; CI runs as root, so nothing here is skipped there.
 
 load helpers
@@ -157,8 +158,9 @@ while_alive() {
 	# Past the warm-up and the first window (pipetrial.c), after 80 MiB,
 	# the pipe is grown; the writer, paused after 81 MiB, leaves it empty.
 	while_alive "$pid" pipe_is "$pid" 1048576 0
-	# The grown window's clock runs while nothing moves: its rate falls
-	# far below the first window's, which took a fraction of a second.
+	# A stall, not a wait: the grown window's clock runs while nothing
+	# moves, and its rate falls far below the first window's (64 MiB at
+	# slowsink's 60 MB/s or so: about a second).
 	sleep 4
 	echo >"$t/go"
 	while_alive "$pid" test -e "$t/w.written"
