@@ -66,6 +66,7 @@ send_held(struct buf *b)
 	/* All sent: stdin's pipe is read again. */
 	if (b->held == 0)
 		buf_hold_close(b);
+	b->pending = false;
 	return n;
 }
 
@@ -112,42 +113,46 @@ stdio_pipe(const struct buf *b)
  * whose bytes go first (send_held()).  A writer faster than the socket
  * keeps stdin's pipe full, and a full pipe cannot shrink; the socket
  * rarely takes a whole grown pipe at once, or the writer has filled it
- * again before the resize.  Each try tops the private pipe up, after
- * what it holds: stdin's order is kept.  Without a private pipe nothing
- * is set aside, and a pipe not full may still shrink.
+ * again before the resize.  0, or -1 with no private pipe to be had.
  */
-static void
+static int
 hold_stdin(struct buf *b)
 {
 	ssize_t n;
 
-	/* pipe2(2) leaves hold[] as it was, closed (-1), when it fails. */
-	if (b->hold[0] == -1 && (pipe2(b->hold, O_CLOEXEC | O_NONBLOCK) ==
-	    -1 || fcntl(b->hold[1], F_SETPIPE_SZ, (int)PIPE_GROW) == -1)) {
+	if (pipe2(b->hold, O_CLOEXEC | O_NONBLOCK) == -1) {
+		b->hold[0] = b->hold[1] = -1;
+		return -1;
+	}
+	if (fcntl(b->hold[1], F_SETPIPE_SZ, (int)PIPE_GROW) == -1) {
 		buf_hold_close(b);
-		return;
+		return -1;
 	}
 	n = splice(b->in, NULL, b->hold[1], NULL, PIPE_GROW,
 	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (n > 0)
-		b->held += (size_t)n;
-	if (b->held == 0)
+		b->held = (size_t)n;
+	else
 		buf_hold_close(b);
+	return 0;
 }
 
 /*
  * Give the pipe its old size back: 1 done, 0 not yet (it holds more
- * than that), -1 never (the
+ * than that, or stdin's bytes set aside are still to go), -1 never (the
  * process at its other end resized it meanwhile, and its size stays; or
  * the kernel refused).
  */
 static int
 shrink(struct buf *b)
 {
+	if (b->held > 0)
+		return 0;
 	if (fcntl(stdio_pipe(b), F_GETPIPE_SZ) != (int)PIPE_GROW)
 		return -1;
+	/* Without a private pipe, a pipe not full may still shrink. */
 	if (stdio_pipe(b) == b->in)
-		hold_stdin(b);
+		(void)hold_stdin(b);
 	if (fcntl(stdio_pipe(b), F_SETPIPE_SZ, b->small_size) != -1)
 		return 1;
 	return errno == EBUSY ? 0 : -1;
