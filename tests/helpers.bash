@@ -30,6 +30,17 @@ wait_for() {
 	done
 }
 
+# while_alive PID CMD...: run CMD every 20 ms until it succeeds; fail
+# once PID has exited.  (A hang is bounded by tests/bats-bounded.)
+while_alive() {
+	local pid=$1
+	shift
+	until "$@"; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.02
+	done
+}
+
 port_ready() {
 	grep -qx '[0-9][0-9]*' "$1" 2>/dev/null
 }

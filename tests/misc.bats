@@ -14,18 +14,17 @@ strace_bin() {
 	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
 }
 
-# traced_upload N [STRACE_ARG...]: N bytes of the peer's stream through
-# cat's pipe (64 KiB: the peer's gen grows its own) to tcpdial under
-# strace_bin -e trace=fcntl and the extra arguments, stdout to /dev/null,
-# against the peer at $PORT.  Skips where no pipe may grow to 1 MiB.
+# traced_upload N: N bytes of the peer's stream through cat, as in a
+# user's pipeline, to tcpdial under strace_bin -e trace=fcntl, stdout to
+# /dev/null, against the peer at $PORT.  Skips where no pipe may grow to
+# 1 MiB.
 traced_upload() {
 	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
 	    skip "pipe-max-size is under 1 MiB"
 	export -f strace_bin
-	run -0 --separate-stderr bash -c 'n=$1 port=$2; shift 2
-	    set -o pipefail; "$PEER" gen "$n" | cat | strace_bin \
-	    -e trace=fcntl "$@" "$TCPDIAL_BIN" 127.0.0.1 "$port" >/dev/null' \
-	    _ "$1" "$PORT" "${@:2}"
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    "$PEER" gen "$1" | cat | strace_bin -e trace=fcntl \
+	    "$TCPDIAL_BIN" 127.0.0.1 "$2" >/dev/null' _ "$1" "$PORT"
 	[ -z "$stderr" ]
 }
 
@@ -156,16 +155,38 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 }
 
 @test "a grown stdin pipe that ran slower is given back: every byte arrives" {
-	local n=$((240 << 20)) K SIZE
+	local n=$((160 << 20)) t=$BATS_TEST_TMPDIR K SIZE
 	# A first run finds which of tcpdial's fcntl(2) calls grows the pipe.
 	start_peer -t 120 accept sink
 	traced_upload "$n"
 	finish_peer
 	grow_call 0
 	# The second run holds that call 4 s: the grown window's rate falls
-	# far below the first's, and the pipe goes back.
+	# far below the first's, and the pipe goes back.  strace stops
+	# tcpdial at each call, and a writer left running refills the pipe
+	# between its last move and its resize; this one, paused once all is
+	# written, lets every try after it succeed (netns.bats has a writer
+	# that keeps the pipe full).
 	start_peer -t 120 accept sink
-	traced_upload "$n" -e inject=fcntl:delay_exit=4000000:when="$K"
+	mkfifo "$t/end"
+	export -f strace_bin
+	bash -c '{ echo "$BASHPID" >"$2.writer"; "$PEER" gen "$1"
+	      read -r _ <"$2"; } |
+	    { echo "$BASHPID" >"$2.pid"; strace_bin -e trace=fcntl \
+	      -e inject=fcntl:delay_exit=4000000:when="$3" "$TCPDIAL_BIN" \
+	      127.0.0.1 "$4" >/dev/null; }' \
+	    _ "$n" "$t/end" "$K" "$PORT" 2>"$t/stderr" 3>&- &
+	job=$!
+	wait_for "the pipeline's pids" test -s "$t/end.pid" -a -s "$t/end.writer"
+	STOPPED_PIDS="$(cat "$t/end.pid") $(cat "$t/end.writer")"
+	# All acknowledged: tcpdial has moved the last byte, and tried the
+	# resize after it.
+	while_alive "$(cat "$t/end.pid")" acked_over "$PORT" "$n"
+	echo >"$t/end"
+	wait_status "$job"
+	STOPPED_PIDS=
+	[ "$status" = 0 ]
+	[ ! -s "$t/stderr" ]
 	finish_peer
 	[ "$(report received)" = "$n" ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]

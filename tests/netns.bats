@@ -119,17 +119,6 @@ drained() {
 	[[ $("$PEER" pipesize "/proc/$1/fd/0") == *" 0" ]]
 }
 
-# while_alive PID CMD...: run CMD every 20 ms until it succeeds; fail
-# once PID has exited.  (A hang is bounded by tests/bats-bounded.)
-while_alive() {
-	local pid=$1
-	shift
-	until "$@"; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.02
-	done
-}
-
 @test "a grown stdin pipe its writer keeps full is given back: every byte arrives" {
 	# A peer slower than the writer, and send buffers of 128 KiB: no
 	# splice to the socket takes a grown pipe's megabyte at once, and a
