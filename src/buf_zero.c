@@ -3,6 +3,8 @@
  * socket, sendfile(2) from a regular file, and the steps of a pipe's
  * trial (pipetrial.c decides, this file resizes the pipe).
  */
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 
 #include <errno.h>
@@ -138,6 +140,26 @@ hold_stdin(struct buf *b)
 }
 
 /*
+ * Whether stdin's writer takes our CPU the moment its pipe has room: a
+ * grown pipe it keeps full could then never go back (shrink()), as each
+ * move aside wakes it and it fills the megabyte again before the resize.
+ * Sets the pipe's bytes aside, as shrink() does: the writer took our CPU
+ * if we were switched out meanwhile and as many bytes are back.
+ */
+static bool
+writer_refills(struct buf *b)
+{
+	struct rusage before, after;
+	int queued;
+
+	if (getrusage(RUSAGE_THREAD, &before) == -1 || hold_stdin(b) == -1 ||
+	    b->held == 0 || getrusage(RUSAGE_THREAD, &after) == -1)
+		return false;
+	return after.ru_nivcsw > before.ru_nivcsw &&
+	    ioctl(b->in, FIONREAD, &queued) == 0 && (size_t)queued >= b->held;
+}
+
+/*
  * Give the pipe its old size back: 1 done, 0 not yet (it holds more
  * than that, or stdin's bytes set aside are still to go), -1 never (the
  * process at its other end resized it meanwhile, and its size stays; or
@@ -161,8 +183,9 @@ shrink(struct buf *b)
 /*
  * The trial's step, due now: grow the pipe, or give it back its old
  * size.  A pipe that cannot grow (already as big, or the user's pipe
- * pages spent) or shrink (anything but "holds too much yet") keeps the
- * size it has, and the trial ends.
+ * pages spent), could not go back (writer_refills()), or cannot shrink
+ * (anything but "holds too much yet") keeps the size it has, and the
+ * trial ends.
  */
 void
 buf_trial_step(struct buf *b)
@@ -171,6 +194,10 @@ buf_trial_step(struct buf *b)
 
 	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
 	case TRIAL_GROW:
+		if (stdio_pipe(b) == b->in && writer_refills(b)) {
+			pipetrial_end(&b->trial);
+			break;
+		}
 		b->small_size = fcntl(stdio_pipe(b), F_GETPIPE_SZ);
 		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW ||
 		    fcntl(stdio_pipe(b), F_SETPIPE_SZ, (int)PIPE_GROW) == -1)

@@ -41,6 +41,17 @@ while_alive() {
 	done
 }
 
+# pipe_is PID SIZE HELD: the pipe on PID's stdin has SIZE bytes of room
+# and holds HELD bytes.
+pipe_is() {
+	[ "$("$PEER" pipesize "/proc/$1/fd/0")" = "$2 $3" ]
+}
+
+# drained PID: the pipe on PID's stdin holds nothing.
+drained() {
+	[[ $("$PEER" pipesize "/proc/$1/fd/0") == *" 0" ]]
+}
+
 port_ready() {
 	grep -qx '[0-9][0-9]*' "$1" 2>/dev/null
 }

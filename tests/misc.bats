@@ -56,6 +56,14 @@ grow_call() {
 	[ -n "$K" ] && [ -n "$SIZE" ]
 }
 
+# cpu_list: the CPUs this shell may run on, one a line.
+cpu_list() {
+	local r
+	for r in $(taskset -pc $$ | sed 's/.*: //; s/,/ /g'); do
+		seq "${r%-*}" "${r#*-}"
+	done
+}
+
 # given_back FD: strace.log shows fd FD's grow held (DELAYED) and the
 # pipe given its SIZE back.
 given_back() {
@@ -191,6 +199,44 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	[ "$(report received)" = "$n" ]
 	[ "$(report received_sha256)" = "$("$PEER" gen "$n" | sha)" ]
 	given_back 0
+}
+
+@test "a writer that takes tcpdial's CPU as its pipe has room: stdin's pipe stays as it came" {
+	# Each move aside would wake such a writer, and it would fill a grown
+	# pipe again before the resize: a grown pipe could never go back, so
+	# it is not grown.  tcpdial and the writer share one CPU, as in a
+	# benchmark's pinned pipeline, and the peer reads on another.
+	local n=$((240 << 20)) t=$BATS_TEST_TMPDIR cpu other small pid
+	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
+	    skip "pipe-max-size is under 1 MiB"
+	small=$(: | "$PEER" pipesize /dev/stdin)
+	cpu=$(cpu_list | head -n 1)
+	start_peer -t 120 accept sink
+	other=$(cpu_list | sed -n 2p)
+	[ -z "$other" ] || taskset -pc "$other" "$PEER_PID" >/dev/null
+	mkfifo "$t/end"
+	taskset -c "$cpu" bash -c '{ echo "$BASHPID" >"$2.writer"
+	      "$PEER" vgen "$1"; read -r _ <"$2"; } |
+	    { echo "$BASHPID" >"$2.pid"
+	      exec "$TCPDIAL_BIN" 127.0.0.1 "$3" >/dev/null; }' \
+	    _ "$n" "$t/end" "$PORT" 2>"$t/stderr" 3>&- &
+	job=$!
+	wait_for "the pipeline's pids" test -s "$t/end.pid" -a -s "$t/end.writer"
+	pid=$(cat "$t/end.pid")
+	STOPPED_PIDS="$pid $(cat "$t/end.writer")"
+	# Past the trial's first window (80 MiB), and past the 64 MiB of tries
+	# to give a grown pipe back (144 MiB to 208): a try after the writer's
+	# last byte would succeed, and the pipe would look as it came.
+	while_alive "$pid" acked_over "$PORT" "$n"
+	pipe_is "$pid" "${small% *}" 0
+	echo >"$t/end"
+	wait_status "$job"
+	STOPPED_PIDS=
+	[ "$status" = 0 ]
+	[ ! -s "$t/stderr" ]
+	finish_peer
+	[ "$(report received)" = "$n" ]
+	[ "$(report received_sha256)" = "$("$PEER" vgen "$n" | sha)" ]
 }
 
 @test "a short download leaves stdout's pipe as it came" {

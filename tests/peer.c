@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -31,6 +32,7 @@
 
 #define IOBUFSZ		(64 * 1024)
 #define GENBUFSZ	(1024 * 1024)
+#define VGENBUFSZ	(256 * 1024)
 #define SLOWCHUNK	(64 * 1024)
 #define MAXACTIONS	256
 #define MAXFILLERS	64
@@ -98,6 +100,7 @@ usage(void)
 	    "usage: peer [-6] [-b addr] [-p port] [-r report] [-t seconds] "
 	    "[-R rcvbuf] [-x] action ...\n"
 	    "       peer gen N\n"
+	    "       peer vgen N\n"
 	    "       peer feed N cmd [arg ...]\n"
 	    "       peer stall cmd [arg ...]\n"
 	    "       peer freeport [-6]\n"
@@ -199,6 +202,45 @@ gen_main(int argc, char *argv[])
 	if (argc != 3)
 		usage();
 	return gen_write(STDOUT_FILENO, number("gen", argv[2], 0, LLONG_MAX));
+}
+
+/*
+ * vgen N: the stream's first VGENBUFSZ bytes over and over, N in all,
+ * vmsplice(2)d to the pipe on stdout from a buffer never written again.
+ * Costs next to no CPU, so the scheduler lets it take the CPU the moment
+ * its pipe has room (a benchmark's writer does the same).
+ */
+static int
+vgen_main(int argc, char *argv[])
+{
+	static unsigned char buf[VGENBUFSZ] __attribute__((aligned(4096)));
+	struct stream st;
+	struct iovec iov;
+	long long left;
+	size_t off = 0;
+	ssize_t n;
+
+	if (argc != 3)
+		usage();
+	left = number("vgen", argv[2], 0, LLONG_MAX);
+	stream_init(&st);
+	stream_fill(&st, buf, sizeof(buf));
+	while (left > 0) {
+		iov.iov_base = buf + off;
+		iov.iov_len = sizeof(buf) - off;
+		if ((long long)iov.iov_len > left)
+			iov.iov_len = (size_t)left;
+		n = vmsplice(STDOUT_FILENO, &iov, 1, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EPIPE)
+			return 0;	/* the reader chose to stop */
+		if (n == -1)
+			err(1, "vmsplice");
+		off = (off + (size_t)n) % sizeof(buf);
+		left -= n;
+	}
+	return 0;
 }
 
 /*
@@ -968,6 +1010,8 @@ main(int argc, char *argv[])
 		err(1, "signal");
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return gen_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "vgen") == 0)
+		return vgen_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "stall") == 0)
