@@ -47,6 +47,14 @@ pipe_is() {
 	[ "$("$PEER" pipesize "/proc/$1/fd/0")" = "$2 $3" ]
 }
 
+# cpu_list: the CPUs this shell may run on, one a line.
+cpu_list() {
+	local r
+	for r in $(taskset -pc $$ | sed 's/.*: //; s/,/ /g'); do
+		seq "${r%-*}" "${r#*-}"
+	done
+}
+
 # drained PID: the pipe on PID's stdin holds nothing.
 drained() {
 	[[ $("$PEER" pipesize "/proc/$1/fd/0") == *" 0" ]]

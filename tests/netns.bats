@@ -121,7 +121,7 @@ recv_q_is() {	# recv_q_is PORT N
 	small=$(: | "$PEER" pipesize /dev/stdin)
 	in_ns sysctl -qw net.ipv4.tcp_wmem="4096 131072 131072"
 	mkfifo "$t/go" "$t/end"
-	cpu=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
+	cpu=$(cpu_list | head -n 1)
 	PEER_NS=$NS start_peer -t 120 accept slowsink
 	in_ns taskset -c "$cpu" bash -c 'w=$5
 	    { echo "$BASHPID" >"$w.writer"; "$PEER" gen "$1"; : >"$w.paused"
