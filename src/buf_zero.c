@@ -40,7 +40,10 @@ splice_again(struct buf *b)
 	return n > 0 ? n : 0;
 }
 
-/* Close the private pipe of shrink(), if any: what it held is dropped. */
+/*
+ * Close the private pipe of hold_stdin(), if any: what it held is
+ * dropped.
+ */
 void
 buf_hold_close(struct buf *b)
 {
@@ -53,7 +56,7 @@ buf_hold_close(struct buf *b)
 }
 
 /*
- * Send what shrink() set aside, before any more of stdin's bytes; the
+ * Send what hold_stdin() set aside, before any more of stdin's bytes; the
  * private pipe goes once it is empty.  Returns as splice(2).
  */
 static ssize_t
@@ -78,7 +81,8 @@ send_held(struct buf *b)
  * only mean the sink is full, so b waits for it.  A download that moved
  * bytes splices once more (splice_again()); an error that one met is
  * what the next step returns, before it moves anything.  Bytes a
- * give-back set aside (shrink()) go before any more of stdin's.
+ * give-back or a look at the writer set aside (hold_stdin()) go before
+ * any more of stdin's.
  * Returns as read(2).
  */
 ssize_t
@@ -110,18 +114,10 @@ stdio_pipe(const struct buf *b)
 	return b->in == b->sock ? b->out : b->in;
 }
 
-/*
- * Set stdin's bytes aside: from its pipe into a private one as big,
- * whose bytes go first (send_held()).  A writer faster than the socket
- * keeps stdin's pipe full, and a full pipe cannot shrink; the socket
- * rarely takes a whole grown pipe at once, or the writer has filled it
- * again before the resize.  0, or -1 with no private pipe to be had.
- */
+/* A private pipe as big as a grown one, for hold_stdin(). */
 static int
-hold_stdin(struct buf *b)
+open_hold(struct buf *b)
 {
-	ssize_t n;
-
 	if (pipe2(b->hold, O_CLOEXEC | O_NONBLOCK) == -1) {
 		b->hold[0] = b->hold[1] = -1;
 		return -1;
@@ -130,33 +126,65 @@ hold_stdin(struct buf *b)
 		buf_hold_close(b);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Set stdin's bytes aside: from its pipe into a private one as big,
+ * whose bytes go first (send_held()).  A writer faster than the socket
+ * keeps stdin's pipe full, and a full pipe cannot shrink; the socket
+ * rarely takes a whole grown pipe at once, or the writer has filled it
+ * again before the resize.  Adds to what is held already.  0, or -1
+ * with no private pipe to be had.
+ */
+static int
+hold_stdin(struct buf *b)
+{
+	ssize_t n;
+
+	if (b->hold[0] == -1 && open_hold(b) == -1)
+		return -1;
 	n = splice(b->in, NULL, b->hold[1], NULL, PIPE_GROW,
 	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (n > 0)
-		b->held = (size_t)n;
-	else
+		b->held += (size_t)n;
+	else if (b->held == 0)
 		buf_hold_close(b);
 	return 0;
+}
+
+/*
+ * One look at stdin's writer: set the pipe's bytes aside, as shrink()
+ * does; true if we were switched out meanwhile and as many bytes are
+ * back.
+ */
+static bool
+refilled(struct buf *b)
+{
+	struct rusage before, after;
+	size_t was = b->held;
+	int queued;
+
+	if (getrusage(RUSAGE_THREAD, &before) == -1 || hold_stdin(b) == -1 ||
+	    b->held == was || getrusage(RUSAGE_THREAD, &after) == -1)
+		return false;
+	return after.ru_nivcsw > before.ru_nivcsw &&
+	    ioctl(b->in, FIONREAD, &queued) == 0 &&
+	    (size_t)queued >= b->held - was;
 }
 
 /*
  * Whether stdin's writer takes our CPU the moment its pipe has room: a
  * grown pipe it keeps full could then never go back (shrink()), as each
  * move aside wakes it and it fills the megabyte again before the resize.
- * Sets the pipe's bytes aside, as shrink() does: the writer took our CPU
- * if we were switched out meanwhile and as many bytes are back.
+ * Two looks in a row: on a busy machine we may be switched out for
+ * another process while a writer on another CPU refills, but seldom
+ * twice running.
  */
 static bool
 writer_refills(struct buf *b)
 {
-	struct rusage before, after;
-	int queued;
-
-	if (getrusage(RUSAGE_THREAD, &before) == -1 || hold_stdin(b) == -1 ||
-	    b->held == 0 || getrusage(RUSAGE_THREAD, &after) == -1)
-		return false;
-	return after.ru_nivcsw > before.ru_nivcsw &&
-	    ioctl(b->in, FIONREAD, &queued) == 0 && (size_t)queued >= b->held;
+	return refilled(b) && refilled(b);
 }
 
 /*
@@ -182,10 +210,11 @@ shrink(struct buf *b)
 
 /*
  * The trial's step, due now: grow the pipe, or give it back its old
- * size.  A pipe that cannot grow (already as big, or the user's pipe
- * pages spent), could not go back (writer_refills()), or cannot shrink
- * (anything but "holds too much yet") keeps the size it has, and the
- * trial ends.
+ * size.  A pipe that could not go back once grown (writer_refills())
+ * stays as it came, and is looked at again when a pipe given back would
+ * be tried again.  A pipe that cannot grow (already as big, or the
+ * user's pipe pages spent) or cannot shrink (anything but "holds too
+ * much yet") keeps the size it has, and the trial ends.
  */
 void
 buf_trial_step(struct buf *b)
@@ -194,13 +223,13 @@ buf_trial_step(struct buf *b)
 
 	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
 	case TRIAL_GROW:
-		if (stdio_pipe(b) == b->in && writer_refills(b)) {
-			pipetrial_end(&b->trial);
-			break;
-		}
 		b->small_size = fcntl(stdio_pipe(b), F_GETPIPE_SZ);
-		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW ||
-		    fcntl(stdio_pipe(b), F_SETPIPE_SZ, (int)PIPE_GROW) == -1)
+		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW)
+			pipetrial_end(&b->trial);
+		else if (stdio_pipe(b) == b->in && writer_refills(b))
+			pipetrial_shrunk(&b->trial, b->moved);
+		else if (fcntl(stdio_pipe(b), F_SETPIPE_SZ,
+		    (int)PIPE_GROW) == -1)
 			pipetrial_end(&b->trial);
 		break;
 	case TRIAL_SHRINK:

@@ -112,7 +112,10 @@ pipetrial_step(struct pipetrial *t, unsigned long long moved,
 	}
 }
 
-/* The pipe has its old size back after moved bytes: try again later. */
+/*
+ * The pipe has its old size after moved bytes, given back or never grown
+ * (the caller's call): try again later.
+ */
 void
 pipetrial_shrunk(struct pipetrial *t, unsigned long long moved)
 {

@@ -22,9 +22,10 @@ enum mover {
 /*
  * One relay direction, from fd in to fd out (one of them the socket).
  * The copy path holds bytes in data[off, off+len).  The zero-copy paths
- * hold none but what giving stdin's pipe back moved into a private pipe
- * (held), sent before any more of stdin's; pending stands for "has
- * data": the source is readable but the sink would take nothing.
+ * hold none but what giving stdin's pipe back, or a look at its writer,
+ * moved into a private pipe (held), sent before any more of stdin's;
+ * pending stands for "has data": the source is readable but the sink
+ * would take nothing.
  */
 struct buf {
 	char data[BUF_SIZE];

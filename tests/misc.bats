@@ -56,14 +56,6 @@ grow_call() {
 	[ -n "$K" ] && [ -n "$SIZE" ]
 }
 
-# cpu_list: the CPUs this shell may run on, one a line.
-cpu_list() {
-	local r
-	for r in $(taskset -pc $$ | sed 's/.*: //; s/,/ /g'); do
-		seq "${r%-*}" "${r#*-}"
-	done
-}
-
 # given_back FD: strace.log shows fd FD's grow held (DELAYED) and the
 # pipe given its SIZE back.
 given_back() {
@@ -201,47 +193,85 @@ LOOKUP='nsswitch\.conf|/etc/hosts|resolv\.conf|host\.conf|nscd|socket\('
 	given_back 0
 }
 
-@test "a writer that takes tcpdial's CPU as its pipe has room: stdin's pipe stays as it came" {
-	# Each move aside would wake such a writer, and it would fill a grown
-	# pipe again before the resize: a grown pipe could never go back, so
-	# it is not grown.  tcpdial and the writer share one CPU, as in a
-	# benchmark's pinned pipeline, and the peer reads on another.  The
-	# writer runs SCHED_FIFO: a plain writer takes the CPU at some
-	# wake-ups and not at others (the scheduler's choice), and when it had
-	# not refilled at the grow, the trial timed the grown pipe no slower
-	# here and kept it (1 run in 4 here, every run in CI).
-	local n=$((240 << 20)) t=$BATS_TEST_TMPDIR cpu other small pid
+# pinned_upload WRITER: bash code WRITER, its stdout a pipe to tcpdial,
+# both on this shell's first CPU, as in a benchmark's pinned pipeline;
+# the peer at $PORT reads on the second.  In WRITER, $T is the test's
+# directory, where "end" is a fifo.  Sets job, pid (tcpdial's) and
+# STOPPED_PIDS; small, stdin's pipe as it comes.  Skips where no pipe
+# may grow to 1 MiB or no SCHED_FIFO is to be had.
+pinned_upload() {
+	local t=$BATS_TEST_TMPDIR cpu other
 	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
 	    skip "pipe-max-size is under 1 MiB"
 	chrt -f 1 true 2>/dev/null || skip "no SCHED_FIFO to be had"
 	small=$(: | "$PEER" pipesize /dev/stdin)
+	small=${small% *}
 	cpu=$(cpu_list | head -n 1)
-	start_peer -t 120 accept sink
 	other=$(cpu_list | sed -n 2p)
 	[ -z "$other" ] || taskset -pc "$other" "$PEER_PID" >/dev/null
 	mkfifo "$t/end"
-	taskset -c "$cpu" bash -c '{ echo "$BASHPID" >"$2.writer"
-	      chrt -f 1 "$PEER" vgen "$1"; read -r _ <"$2"; } |
-	    { echo "$BASHPID" >"$2.pid"
-	      exec "$TCPDIAL_BIN" 127.0.0.1 "$3" >/dev/null; }' \
-	    _ "$n" "$t/end" "$PORT" 2>"$t/stderr" 3>&- &
+	T=$t taskset -c "$cpu" bash -c '{ echo "$BASHPID" >"$T/writer"
+	      eval "$1"; } |
+	    { echo "$BASHPID" >"$T/tcpdial"
+	      exec "$TCPDIAL_BIN" 127.0.0.1 "$2" >/dev/null; }' \
+	    _ "$1" "$PORT" 2>"$t/stderr" 3>&- &
 	job=$!
-	wait_for "the pipeline's pids" test -s "$t/end.pid" -a -s "$t/end.writer"
-	pid=$(cat "$t/end.pid")
-	STOPPED_PIDS="$pid $(cat "$t/end.writer")"
-	# Past the trial's first window (80 MiB), and past the 64 MiB of tries
-	# to give a grown pipe back (144 MiB to 208): a try after the writer's
-	# last byte would succeed, and the pipe would look as it came.
-	while_alive "$pid" acked_over "$PORT" "$n"
-	pipe_is "$pid" "${small% *}" 0
-	echo >"$t/end"
+	wait_for "the pipeline's pids" test -s "$t/tcpdial" -a -s "$t/writer"
+	pid=$(cat "$t/tcpdial")
+	STOPPED_PIDS="$pid $(cat "$t/writer")"
+}
+
+# pinned_end N: lets pinned_upload's writer end, and checks tcpdial's
+# exit and the peer's N bytes of vgen.
+pinned_end() {
+	echo >"$BATS_TEST_TMPDIR/end"
 	wait_status "$job"
 	STOPPED_PIDS=
 	[ "$status" = 0 ]
-	[ ! -s "$t/stderr" ]
+	[ ! -s "$BATS_TEST_TMPDIR/stderr" ]
 	finish_peer
-	[ "$(report received)" = "$n" ]
-	[ "$(report received_sha256)" = "$("$PEER" vgen "$n" | sha)" ]
+	[ "$(report received)" = "$1" ]
+	[ "$(report received_sha256)" = "$("$PEER" vgen "$1" | sha)" ]
+}
+
+@test "a writer that takes tcpdial's CPU as its pipe has room: stdin's pipe stays as it came" {
+	# Each move aside would wake such a writer, and it would fill a grown
+	# pipe again before the resize: a grown pipe could never go back, so
+	# it is not grown.  The writer runs SCHED_FIFO: a plain writer takes
+	# the CPU at some wake-ups and not at others (the scheduler's choice),
+	# and when it had not refilled at the look, the trial timed the grown
+	# pipe no slower here and kept it (1 run in 4 here, every run in CI).
+	local n=$((240 << 20)) small pid
+	start_peer -t 120 accept sink
+	pinned_upload 'chrt -f 1 "$PEER" vgen '"$n"'; read -r _ <"$T/end"'
+	# Inside the window a grown pipe would be timed in (80 MiB to 144):
+	# never grown.  At the end, past the 64 MiB of tries to give a grown
+	# pipe back (144 MiB to 208), and before the next look (400 MiB):
+	# still as it came.
+	while_alive "$pid" acked_over "$PORT" $((96 << 20))
+	[[ $("$PEER" pipesize "/proc/$pid/fd/0") == "$small "* ]]
+	while_alive "$pid" acked_over "$PORT" "$n"
+	pipe_is "$pid" "$small" 0
+	pinned_end "$n"
+}
+
+@test "a writer that took tcpdial's CPU is looked at again: now that it does not, the pipe grows" {
+	# The look after 80 MiB finds the writer SCHED_FIFO.  The trial
+	# starts again 256 MiB on, as after a give-back: a window of the pipe
+	# as it came (336 MiB to 400), then the next look.  By then the
+	# writer runs SCHED_IDLE and never takes tcpdial's CPU: the pipe
+	# grows.  The writer pauses at 416 MiB, inside the grown window.
+	local n=$((424 << 20)) small pid
+	start_peer -t 120 accept sink
+	pinned_upload 'chrt -f 1 "$PEER" vgen $((304 << 20))
+	    chrt -i 0 "$PEER" vgen $((112 << 20)); : >"$T/paused"
+	    read -r _ <"$T/end"; "$PEER" vgen $((8 << 20))'
+	while_alive "$pid" acked_over "$PORT" $((96 << 20))
+	[[ $("$PEER" pipesize "/proc/$pid/fd/0") == "$small "* ]]
+	while_alive "$pid" test -e "$BATS_TEST_TMPDIR/paused"
+	while_alive "$pid" drained "$pid"
+	pipe_is "$pid" 1048576 0
+	pinned_end "$n"
 }
 
 @test "a short download leaves stdout's pipe as it came" {

@@ -207,8 +207,9 @@ gen_main(int argc, char *argv[])
 /*
  * vgen N: the stream's first VGENBUFSZ bytes over and over, N in all,
  * vmsplice(2)d to the pipe on stdout from a buffer never written again.
- * Costs next to no CPU, so the scheduler lets it take the CPU the moment
- * its pipe has room (a benchmark's writer does the same).
+ * Costs next to no CPU, so the scheduler often lets it take the CPU the
+ * moment its pipe has room (a benchmark's writer does the same); run
+ * SCHED_FIFO, it always does.
  */
 static int
 vgen_main(int argc, char *argv[])
