@@ -3,8 +3,9 @@
  * to its sink fd.  The copy path holds the bytes in the buffer; the
  * zero-copy paths (splice(2) when the stdio end is a pipe, sendfile(2)
  * when stdin is a regular file) hold none, but for what giving stdin's
- * pipe back, or a look at its writer, set aside (buf_zero.c).  relay.c sees only whether a
- * direction has data and has room, so one state machine serves all.
+ * pipe back, or a look at its writer, set aside (buf_zero.c).  relay.c
+ * sees only whether a direction has data and has room, so one state
+ * machine serves all.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>

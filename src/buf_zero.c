@@ -227,14 +227,14 @@ buf_trial_step(struct buf *b)
 		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW)
 			pipetrial_end(&b->trial);
 		else if (stdio_pipe(b) == b->in && writer_refills(b))
-			pipetrial_shrunk(&b->trial, b->moved);
+			pipetrial_again(&b->trial, b->moved);
 		else if (fcntl(stdio_pipe(b), F_SETPIPE_SZ,
 		    (int)PIPE_GROW) == -1)
 			pipetrial_end(&b->trial);
 		break;
 	case TRIAL_SHRINK:
 		if ((done = shrink(b)) == 1)
-			pipetrial_shrunk(&b->trial, b->moved);
+			pipetrial_again(&b->trial, b->moved);
 		else if (done == -1)
 			pipetrial_end(&b->trial);
 		break;

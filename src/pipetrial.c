@@ -70,7 +70,7 @@ window(struct pipetrial *t, enum trial_phase phase,
 /*
  * The trial's next step, due after moved bytes in all at now_us
  * microseconds: what to do with the pipe.  TRIAL_SHRINK is repeated
- * until the caller says pipetrial_shrunk(), for a window's bytes at most:
+ * until the caller says pipetrial_again(), for a window's bytes at most:
  * a pipe holding more than its old size cannot shrink yet.
  */
 enum trial_act
@@ -117,7 +117,7 @@ pipetrial_step(struct pipetrial *t, unsigned long long moved,
  * (the caller's call): try again later.
  */
 void
-pipetrial_shrunk(struct pipetrial *t, unsigned long long moved)
+pipetrial_again(struct pipetrial *t, unsigned long long moved)
 {
 	t->phase = TRIAL_WARM;
 	t->due = t->again < ULLONG_MAX - moved ? moved + t->again : ULLONG_MAX;

@@ -38,7 +38,7 @@ void		 pipetrial_init(struct pipetrial *);
 bool		 pipetrial_due(const struct pipetrial *, unsigned long long);
 enum trial_act	 pipetrial_step(struct pipetrial *, unsigned long long,
 		    long long);
-void		 pipetrial_shrunk(struct pipetrial *, unsigned long long);
+void		 pipetrial_again(struct pipetrial *, unsigned long long);
 void		 pipetrial_end(struct pipetrial *);
 
 #endif

@@ -255,7 +255,10 @@ relay_run(const struct options *o, struct session *s, struct hexdump *dump)
 	report_movers(o, buf_mover_name(&r.up), buf_mover_name(&r.down));
 	while ((code = relay_turn(o, s, &r)) == GO_ON)
 		;
-	/* What stdin's shrinking pipe set aside and the end left unsent. */
+	/*
+	 * What hold_stdin() set aside (a give-back or a look at stdin's
+	 * writer) and the end left unsent.
+	 */
 	buf_hold_close(&r.up);
 	return flush_down(s, &r, code);
 }

@@ -83,7 +83,7 @@ test_shrinking(void)
 	    "... and asked for again");
 	is_int(pipetrial_step(&t, 208 * MIB, 40000), TRIAL_SHRINK,
 	    "... for up to a window's bytes");
-	pipetrial_shrunk(&t, 208 * MIB);
+	pipetrial_again(&t, 208 * MIB);
 	is_int(pipetrial_due(&t, 464 * MIB - 1), false,
 	    "given back: no step for 256 MiB");
 	is_int(pipetrial_step(&t, 464 * MIB, 50000), TRIAL_KEEP,
@@ -92,7 +92,7 @@ test_shrinking(void)
 	    "... and its grown one");
 	is_int(pipetrial_step(&t, 592 * MIB, 80000), TRIAL_SHRINK,
 	    "slower again: back again");
-	pipetrial_shrunk(&t, 592 * MIB);
+	pipetrial_again(&t, 592 * MIB);
 	is_int(pipetrial_due(&t, 1104 * MIB - 1), false,
 	    "the next trial waits twice as long: 512 MiB");
 	is_int(pipetrial_due(&t, 1104 * MIB), true, "... then it is due");
@@ -109,8 +109,31 @@ test_shrinking(void)
 	is_int(t.phase, TRIAL_DONE, "... and the trial is over");
 
 	/* The next trial's point saturates rather than wraps. */
-	pipetrial_shrunk(&t, ~0ULL - MIB);
+	pipetrial_again(&t, ~0ULL - MIB);
 	is_int(t.due == ~0ULL, true, "a next trial past the counter: never");
+}
+
+/* A pipe left as it came at the grow (its writer would refill it). */
+static void
+test_not_grown(void)
+{
+	struct pipetrial t;
+
+	pipetrial_init(&t);
+	pipetrial_step(&t, 16 * MIB, 1000);
+	is_int(pipetrial_step(&t, 80 * MIB, 21000), TRIAL_GROW,
+	    "after the first window: grow");
+	pipetrial_again(&t, 80 * MIB);
+	is_int(t.phase, TRIAL_WARM, "not grown: waiting for a new trial");
+	is_int(pipetrial_due(&t, 336 * MIB - 1), false,
+	    "no step for 256 MiB");
+	is_int(pipetrial_step(&t, 336 * MIB, 50000), TRIAL_KEEP,
+	    "then a new trial's first window");
+	is_int(pipetrial_due(&t, 400 * MIB - 1), false,
+	    "... of 64 MiB");
+	is_int(pipetrial_step(&t, 400 * MIB, 70000), TRIAL_GROW,
+	    "... then the grow again");
+	is_int(t.again == 512 * MIB, true, "the one after waits 512 MiB");
 }
 
 int
@@ -119,5 +142,6 @@ main(void)
 	test_steps();
 	test_verdicts();
 	test_shrinking();
+	test_not_grown();
 	return done();
 }
