@@ -259,12 +259,13 @@ pinned_end() {
 	# The look after 80 MiB finds the writer SCHED_FIFO.  The trial
 	# starts again 256 MiB on, as after a give-back: a window of the pipe
 	# as it came (336 MiB to 400), then the next look.  By then the
-	# writer runs SCHED_IDLE and never takes tcpdial's CPU: the pipe
-	# grows.  The writer pauses at 416 MiB, inside the grown window.
+	# writer runs SCHED_BATCH, which never preempts on wake-up (and, unlike
+	# SCHED_IDLE, keeps its share beside a CPU hog): the pipe grows.  The
+	# writer pauses at 416 MiB, inside the grown window.
 	local n=$((424 << 20)) small pid
 	start_peer -t 120 accept sink
 	pinned_upload 'chrt -f 1 "$PEER" vgen $((304 << 20))
-	    chrt -i 0 "$PEER" vgen $((112 << 20)); : >"$T/paused"
+	    chrt -b 0 "$PEER" vgen $((112 << 20)); : >"$T/paused"
 	    read -r _ <"$T/end"; "$PEER" vgen $((8 << 20))'
 	while_alive "$pid" acked_over "$PORT" $((96 << 20))
 	[[ $("$PEER" pipesize "/proc/$pid/fd/0") == "$small "* ]]
