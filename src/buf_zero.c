@@ -209,6 +209,23 @@ shrink(struct buf *b)
 }
 
 /*
+ * Grow the pipe: 1 done, 0 not now (stdin's writer would keep a grown
+ * pipe from going back: writer_refills()), -1 never (already as big, or
+ * the kernel refused: the user's pipe pages spent).
+ */
+static int
+grow(struct buf *b)
+{
+	b->small_size = fcntl(stdio_pipe(b), F_GETPIPE_SZ);
+	if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW)
+		return -1;
+	if (stdio_pipe(b) == b->in && writer_refills(b))
+		return 0;
+	return fcntl(stdio_pipe(b), F_SETPIPE_SZ, (int)PIPE_GROW) == -1 ?
+	    -1 : 1;
+}
+
+/*
  * The trial's step, due now: grow the pipe, or give it back its old
  * size.  A pipe that could not go back once grown (writer_refills())
  * stays as it came, and is looked at again when a pipe given back would
@@ -223,13 +240,9 @@ buf_trial_step(struct buf *b)
 
 	switch (pipetrial_step(&b->trial, b->moved, clock_now_us())) {
 	case TRIAL_GROW:
-		b->small_size = fcntl(stdio_pipe(b), F_GETPIPE_SZ);
-		if (b->small_size == -1 || b->small_size >= (int)PIPE_GROW)
-			pipetrial_end(&b->trial);
-		else if (stdio_pipe(b) == b->in && writer_refills(b))
+		if ((done = grow(b)) == 0)
 			pipetrial_again(&b->trial, b->moved);
-		else if (fcntl(stdio_pipe(b), F_SETPIPE_SZ,
-		    (int)PIPE_GROW) == -1)
+		else if (done == -1)
 			pipetrial_end(&b->trial);
 		break;
 	case TRIAL_SHRINK:
