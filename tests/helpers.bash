@@ -47,6 +47,12 @@ pipe_is() {
 	[ "$("$PEER" pipesize "/proc/$1/fd/0")" = "$2 $3" ]
 }
 
+# pipe_size_is PID SIZE: the pipe on PID's stdin has SIZE bytes of room,
+# whatever it holds.
+pipe_size_is() {
+	[[ $("$PEER" pipesize "/proc/$1/fd/0") == "$2 "* ]]
+}
+
 # cpu_list: the CPUs this shell may run on, one a line.
 cpu_list() {
 	local r

@@ -249,7 +249,7 @@ pinned_end() {
 	# pipe back (144 MiB to 208), and before the next look (400 MiB):
 	# still as it came.
 	while_alive "$pid" acked_over "$PORT" $((96 << 20))
-	[[ $("$PEER" pipesize "/proc/$pid/fd/0") == "$small "* ]]
+	pipe_size_is "$pid" "$small"
 	while_alive "$pid" acked_over "$PORT" "$n"
 	pipe_is "$pid" "$small" 0
 	pinned_end "$n"
@@ -268,7 +268,7 @@ pinned_end() {
 	    chrt -b 0 "$PEER" vgen $((112 << 20)); : >"$T/paused"
 	    read -r _ <"$T/end"; "$PEER" vgen $((8 << 20))'
 	while_alive "$pid" acked_over "$PORT" $((96 << 20))
-	[[ $("$PEER" pipesize "/proc/$pid/fd/0") == "$small "* ]]
+	pipe_size_is "$pid" "$small"
 	while_alive "$pid" test -e "$BATS_TEST_TMPDIR/paused"
 	while_alive "$pid" drained "$pid"
 	pipe_is "$pid" 1048576 0

@@ -12,15 +12,25 @@
 #define MIB (1ULL << 20)
 
 /*
- * Run t from its start through a first window of 64 MiB in small_us and
- * a second of 64 MiB in big_us: what it asks at the end of the second.
+ * Run t from its start through a first window of 64 MiB in small_us:
+ * what it asks at the end of it.
+ */
+static enum trial_act
+first_window(struct pipetrial *t, long long small_us)
+{
+	pipetrial_init(t);
+	pipetrial_step(t, 16 * MIB, 1000);
+	return pipetrial_step(t, 80 * MIB, 1000 + small_us);
+}
+
+/*
+ * ... and through a second of 64 MiB in big_us: what it asks at the end
+ * of the second.
  */
 static enum trial_act
 trial_of(struct pipetrial *t, long long small_us, long long big_us)
 {
-	pipetrial_init(t);
-	pipetrial_step(t, 16 * MIB, 1000);
-	pipetrial_step(t, 80 * MIB, 1000 + small_us);
+	first_window(t, small_us);
 	return pipetrial_step(t, 144 * MIB, 1000 + small_us + big_us);
 }
 
@@ -119,9 +129,7 @@ test_not_grown(void)
 {
 	struct pipetrial t;
 
-	pipetrial_init(&t);
-	pipetrial_step(&t, 16 * MIB, 1000);
-	is_int(pipetrial_step(&t, 80 * MIB, 21000), TRIAL_GROW,
+	is_int(first_window(&t, 20000), TRIAL_GROW,
 	    "after the first window: grow");
 	pipetrial_again(&t, 80 * MIB);
 	is_int(t.phase, TRIAL_WARM, "not grown: waiting for a new trial");
