@@ -168,16 +168,19 @@ int
 parse_host(const char *s, const char **errstr)
 {
 	const unsigned char *p;
+	bool v6_only = false;	/* a ':' or '%' seen */
 	int fam;
 
 	if (*s == '\0')
 		return *errstr = "empty", -1;
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (!is_digit(*p) && !is_alpha(*p) && *p < 0x80 &&
-		    strchr(".-_:%", *p) == NULL)
+		if (*p == ':' || *p == '%')
+			v6_only = true;
+		else if (!is_digit(*p) && !is_alpha(*p) && *p < 0x80 &&
+		    strchr(".-_", *p) == NULL)
 			return *errstr = "invalid", -1;
 	fam = addr_family(s);
-	if (fam != AF_INET6 && strpbrk(s, ":%") != NULL)
+	if (fam != AF_INET6 && v6_only)
 		return *errstr = "invalid", -1;
 	return fam;
 }
