@@ -234,6 +234,16 @@ asan_build() {
 }
 export -f asan_build
 
+# strace_bin ARG...: the binary itself ($TCPDIAL_BIN, not a valgrind
+# wrapper) under strace, its trace in $BATS_TEST_TMPDIR/strace.log.
+# LeakSanitizer cannot work under ptrace: an ASan build runs without it.
+strace_bin() {
+	if asan_build; then
+		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	fi
+	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
+}
+
 # A private network namespace for this test (root only); removed by
 # teardown.
 make_netns() {

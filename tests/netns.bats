@@ -116,7 +116,7 @@ recv_q_is() {	# recv_q_is PORT N
 	# in a benchmark's pinned pipeline, and fills the pipe whenever
 	# tcpdial waits for the socket.  It runs SCHED_BATCH, never taking
 	# tcpdial's CPU at a wake-up: one that did would keep the pipe from
-	# growing at all (misc.bats).
+	# growing at all (pipes.bats).
 	local a=$((81 << 20)) b=$((144 << 20)) t=$BATS_TEST_TMPDIR cpu small
 	[ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ] ||
 	    skip "pipe-max-size is under 1 MiB"
@@ -139,7 +139,7 @@ recv_q_is() {	# recv_q_is PORT N
 	# Past the warm-up and the first window (pipetrial.c), after 80 MiB,
 	# the pipe is grown; the writer, paused after 81 MiB, leaves it empty.
 	# (A writer that took tcpdial's CPU at each wake-up would leave it as
-	# it came: see misc.bats.)
+	# it came: see pipes.bats.)
 	while_alive "$pid" test -e "$t/w.paused"
 	while_alive "$pid" drained "$pid"
 	pipe_is "$pid" 1048576 0
