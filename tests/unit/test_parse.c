@@ -109,6 +109,12 @@ static const struct {
 	{ "localhost%lo", -1, "invalid" },
 	{ "127.0.0.1%lo", -1, "invalid" },
 	{ "[::1]", -1, "invalid" },
+	/* ':' and '%' alone, first, last, and beside a byte from 0x80 up. */
+	{ ":", -1, "invalid" },
+	{ "%", -1, "invalid" },
+	{ "%lo", -1, "invalid" },
+	{ "host:", -1, "invalid" },
+	{ "b\xc3\xbc:80", -1, "invalid" },
 };
 
 static void
