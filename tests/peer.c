@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #endif
 
+#include <sys/socket.h>
+
 #include <err.h>
 #include <limits.h>
 #include <signal.h>

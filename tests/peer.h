@@ -1,9 +1,9 @@
 /*
  * peer - scripted loopback test server for the tcpdial test suite
  * (tests/PEER.txt).  peer.c parses the script and runs it, peer_act.c
- * holds its actions, peer_conn.c the sockets they share, peer_gen.c the
- * byte stream and the subcommands that are not a server (gen, vgen,
- * feed, stall, fillpipe, pipesize).
+ * holds its actions, peer_conn.c the sockets they share (and freeport),
+ * peer_gen.c the byte stream and the other subcommands that are not a
+ * server (gen, vgen, feed, stall, fillpipe, pipesize).
  */
 #ifndef PEER_H
 #define PEER_H
@@ -14,7 +14,6 @@
 
 #include <sha2.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,8 +31,11 @@ enum act {
 	A_ACCEPTLOOP, A_MARK, A_SENDTOFIN, A_SAY, NACTS
 };
 
-/* In enum act order (peer_act.c); send, read and sleep take a number. */
-extern const char *const actnames[NACTS];
+/*
+ * In enum act order (peer_act.c).  send, read, sleep, nofin, acceptloop
+ * and sendtofin take a number, say a text.
+ */
+extern const char *const actnames[];
 
 struct action {
 	enum act	 kind;

@@ -19,11 +19,14 @@
 
 #include "peer.h"
 
-const char *const actnames[NACTS] = {
+const char *const actnames[] = {
 	"accept", "echo", "sink", "slowsink", "send", "read", "sleep",
 	"fin", "rst", "close", "fullbacklog", "nofin", "await",
 	"acceptloop", "mark", "sendtofin", "say"
 };
+/* A name for each action: parse_actions() compares every one. */
+_Static_assert(sizeof(actnames) / sizeof(actnames[0]) == NACTS,
+    "an action without a name");
 
 static int
 act_accept(struct peer *p)

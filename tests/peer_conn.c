@@ -1,7 +1,7 @@
 /*
- * The peer's sockets: addresses, the connection's reads and writes (each
- * gives up when -t runs out), why the script stopped, and the fillers of
- * a full accept queue.
+ * The peer's sockets: addresses and the freeport subcommand, the
+ * connection's reads and writes (each gives up when -t runs out), why
+ * the script stopped, and the fillers of a full accept queue.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
