@@ -15,7 +15,8 @@
 /*
  * AF_INET or AF_INET6 when s is a numeric address, else AF_UNSPEC.  An
  * IPv6 scope ("fe80::1%eth0") is allowed: it is for getaddrinfo, and
- * inet_pton wants none.
+ * inet_pton wants none.  A scope is one word: "fe80::1%" and
+ * "fe80::1%%eth0" are no address (and so a usage error, not a lookup).
  */
 int
 addr_family(const char *s)
@@ -27,7 +28,8 @@ addr_family(const char *s)
 	if (inet_pton(AF_INET, s, buf) == 1)
 		return AF_INET;
 	n = strcspn(s, "%");
-	if (n >= sizeof(v6))
+	if (n >= sizeof(v6) || (s[n] == '%' &&
+	    (s[n + 1] == '\0' || strchr(s + n + 1, '%') != NULL)))
 		return AF_UNSPEC;
 	memcpy(v6, s, n);
 	v6[n] = '\0';

@@ -107,6 +107,11 @@ load helpers
 	bad "invalid host: 'localhost%lo'" localhost%lo PORT
 }
 
+@test "host: an IPv6 scope that is empty, or holds a second %" {
+	bad "invalid host: 'fe80::1%'" fe80::1% PORT
+	bad "invalid host: 'fe80::1%%lo'" fe80::1%%lo PORT
+}
+
 @test "host: a name that is not ASCII is for the resolver, not a usage error" {
 	run --separate-stderr "$TCPDIAL" -w 1 -z bücher.invalid 80 </dev/null
 	[ "$status" -ne 2 ]

@@ -67,6 +67,9 @@ main(void)
 	family("127.0.0.1", AF_INET);
 	family("::1", AF_INET6);
 	family("fe80::1%eth0", AF_INET6);
+	family("fe80::1%", AF_UNSPEC);
+	family("fe80::1%%eth0", AF_UNSPEC);
+	family("fe80::1%eth0%", AF_UNSPEC);
 	family("::ffff:127.0.0.1", AF_INET6);
 	family("localhost", AF_UNSPEC);
 	family("127.1", AF_UNSPEC);

@@ -115,6 +115,9 @@ static const struct {
 	{ "%lo", -1, "invalid" },
 	{ "host:", -1, "invalid" },
 	{ "b\xc3\xbc:80", -1, "invalid" },
+	/* A scope is one word: not empty, no second '%'. */
+	{ "fe80::1%", -1, "invalid" },
+	{ "fe80::1%%lo", -1, "invalid" },
 };
 
 static void
