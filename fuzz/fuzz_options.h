@@ -148,7 +148,8 @@ host_chars(const char *s)
 }
 
 /* AF_INET or AF_INET6 if s is a numeric address (IPv6 maybe with a
- * %scope), else AF_UNSPEC. */
+ * %scope: one word, neither empty nor holding '%' or ':'), else
+ * AF_UNSPEC. */
 static int
 ref_family(const char *s)
 {
@@ -160,6 +161,9 @@ ref_family(const char *s)
 		return AF_INET;
 	n = strcspn(s, "%");
 	if (n >= sizeof(v6))
+		return AF_UNSPEC;
+	if (s[n] == '%' && (s[n + 1] == '\0' || strchr(s + n + 1, '%') ||
+	    strchr(s + n + 1, ':')))
 		return AF_UNSPEC;
 	memcpy(v6, s, n);
 	v6[n] = '\0';

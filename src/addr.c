@@ -15,8 +15,9 @@
 /*
  * AF_INET or AF_INET6 when s is a numeric address, else AF_UNSPEC.  An
  * IPv6 scope ("fe80::1%eth0") is allowed: it is for getaddrinfo, and
- * inet_pton wants none.  A scope is one word: "fe80::1%" and
- * "fe80::1%%eth0" are no address (and so a usage error, not a lookup).
+ * inet_pton wants none.  A scope is one word, an interface's name or
+ * number: "fe80::1%", "fe80::1%%eth0" and "fe80::1%lo:80" are no address
+ * (so a usage error, not a lookup that would read "lo:80" as "lo").
  */
 int
 addr_family(const char *s)
@@ -28,8 +29,8 @@ addr_family(const char *s)
 	if (inet_pton(AF_INET, s, buf) == 1)
 		return AF_INET;
 	n = strcspn(s, "%");
-	if (n >= sizeof(v6) || (s[n] == '%' &&
-	    (s[n + 1] == '\0' || strchr(s + n + 1, '%') != NULL)))
+	if (n >= sizeof(v6) || (s[n] == '%' && (s[n + 1] == '\0' ||
+	    s[n + 1 + strcspn(s + n + 1, "%:")] != '\0')))
 		return AF_UNSPEC;
 	memcpy(v6, s, n);
 	v6[n] = '\0';

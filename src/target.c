@@ -33,24 +33,24 @@ say(char *msg, size_t len, const char *fmt, ...)
 /*
  * Check a host (what is "host", or "source address" for -s) before any
  * resolver sees it: its characters, and -4, -6 and -n.  hint follows the
- * message of an invalid host with a colon and no '%'; it may be NULL.
+ * message of an invalid host with a colon past any '%'; it may be NULL.
  * Returns TD_OK, or TD_USAGE with the message in msg.
  */
 static int
 check_host(const char *what, const char *host, const char *hint,
     const struct options *o, char *msg, size_t len)
 {
-	const char *errstr = NULL;
+	const char *errstr = NULL, *scope = strchr(host, '%');
 	int fam;
 
 	fam = parse_host(host, &errstr);
 	if (fam == -1 && *host == '\0')
 		return say(msg, len, "%s %s", errstr, what);
-	/* A colon and no scope: a host:port, not a bad IPv6 address. */
+	/* A colon past any scope: a host:port, not a bad IPv6 address. */
 	if (fam == -1)
 		return say(msg, len, "%s %s: '%s'%s", errstr, what, host,
-		    hint != NULL && strchr(host, ':') != NULL &&
-		    strchr(host, '%') == NULL ? hint : "");
+		    hint != NULL && strchr(scope != NULL ? scope : host, ':') !=
+		    NULL ? hint : "");
 	if (o->numeric && fam == AF_UNSPEC)
 		return say(msg, len, "-n: %s is not a numeric address: '%s'",
 		    what, host);

@@ -107,9 +107,14 @@ load helpers
 	bad "invalid host: 'localhost%lo'" localhost%lo PORT
 }
 
-@test "host: an IPv6 scope that is empty, or holds a second %" {
+@test "host: an IPv6 scope that is empty, or holds a second % or a port" {
 	bad "invalid host: 'fe80::1%'" fe80::1% PORT
 	bad "invalid host: 'fe80::1%%lo'" fe80::1%%lo PORT
+	# glibc would read the scope "lo:80" as lo and dial PORT instead.
+	bad "invalid host: 'fe80::1%lo:80' (a host:port target takes no separate port)" \
+	    fe80::1%lo:80 PORT
+	bad "invalid host: '[fe80::1%lo]:80' (a host:port target takes no separate port)" \
+	    [fe80::1%lo]:80 PORT
 }
 
 @test "host: a name that is not ASCII is for the resolver, not a usage error" {

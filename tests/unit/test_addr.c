@@ -70,6 +70,8 @@ main(void)
 	family("fe80::1%", AF_UNSPEC);
 	family("fe80::1%%eth0", AF_UNSPEC);
 	family("fe80::1%eth0%", AF_UNSPEC);
+	family("fe80::1%lo:80", AF_UNSPEC);
+	family("fe80::1%2", AF_INET6);
 	family("::ffff:127.0.0.1", AF_INET6);
 	family("localhost", AF_UNSPEC);
 	family("127.1", AF_UNSPEC);

@@ -118,6 +118,7 @@ static const struct {
 	/* A scope is one word: not empty, no second '%'. */
 	{ "fe80::1%", -1, "invalid" },
 	{ "fe80::1%%lo", -1, "invalid" },
+	{ "fe80::1%lo:80", -1, "invalid" },
 };
 
 static void
