@@ -1,7 +1,8 @@
 /*
  * The peer's byte stream (xorshift64*, the same for send and gen), and
- * the subcommands that are not a server but freeport (peer_conn.c):
- * gen, vgen, feed, stall, fillpipe and pipesize (tests/PEER.txt).
+ * the subcommands that are not a server, other than freeport
+ * (peer_conn.c): gen, vgen, feed, stall, fillpipe and pipesize
+ * (tests/PEER.txt).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
