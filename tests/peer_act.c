@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -77,17 +78,27 @@ act_drain(struct peer *p, const char *what, size_t chunk, int slow)
 	}
 }
 
+/*
+ * send N, and sendtofin N (tofin): N bytes of the stream; sendtofin stops
+ * as soon as the client's FIN (or RST) arrives, as servers do that take a
+ * client's FIN for "gone" (nginx on a large response, Redis on a large
+ * reply).  Neither reads: the client is expected to have sent its request
+ * already.
+ */
 static int
-act_send(struct peer *p, long long left)
+act_send(struct peer *p, const char *what, long long left, bool tofin)
 {
 	static unsigned char buf[IOBUFSZ];
+	struct pollfd pfd = { .fd = p->cfd, .events = POLLRDHUP };
 	size_t len;
 
 	while (left > 0) {
+		if (tofin && poll(&pfd, 1, 0) > 0)
+			return 0;
 		len = left < IOBUFSZ ? (size_t)left : IOBUFSZ;
 		stream_fill(&p->stream, buf, len);
 		if (conn_write(p, buf, len) == -1)
-			return fail(p, "send", NULL);
+			return fail(p, what, NULL);
 		left -= (long long)len;
 	}
 	return 0;
@@ -108,31 +119,6 @@ act_read(struct peer *p, long long left)
 		if (n == -1)
 			return fail(p, "read", NULL);
 		left -= n;
-	}
-	return 0;
-}
-
-/*
- * sendtofin N: like send N, but stop as soon as the client's FIN (or
- * RST) arrives, as servers do that take a client's FIN for "gone"
- * (nginx on a large response, Redis on a large reply).  Reads nothing
- * else: the client is expected to have sent its request already.
- */
-static int
-act_sendtofin(struct peer *p, long long left)
-{
-	static unsigned char buf[IOBUFSZ];
-	struct pollfd pfd = { .fd = p->cfd, .events = POLLRDHUP };
-	size_t len;
-
-	while (left > 0) {
-		if (poll(&pfd, 1, 0) > 0)
-			return 0;
-		len = left < IOBUFSZ ? (size_t)left : IOBUFSZ;
-		stream_fill(&p->stream, buf, len);
-		if (conn_write(p, buf, len) == -1)
-			return fail(p, "sendtofin", NULL);
-		left -= (long long)len;
 	}
 	return 0;
 }
@@ -238,7 +224,7 @@ run_action(struct peer *p, const struct action *a)
 	case A_SLOWSINK:
 		return act_drain(p, name, SLOWCHUNK, 1);
 	case A_SEND:
-		return act_send(p, a->arg);
+		return act_send(p, name, a->arg, false);
 	case A_READ:
 		return act_read(p, a->arg);
 	case A_SLEEP:
@@ -262,7 +248,7 @@ run_action(struct peer *p, const struct action *a)
 			return fail(p, name, NULL);
 		return 0;
 	case A_SENDTOFIN:
-		return act_sendtofin(p, a->arg);
+		return act_send(p, name, a->arg, true);
 	case A_SAY:
 		if (conn_write(p, (const unsigned char *)a->text,
 		    strlen(a->text)) == -1)
