@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# Signals (SPEC 4): SIGINT, SIGTERM and SIGHUP end a session with a
+# bounded grace and 128+signo, the same signal twice within 100 ms counts
+# once, a later second one aborts with RST, and an ignored SIGHUP stays
+# ignored.  endings.bats has the other endings.
+
+load helpers
+
+# after_start MS: MS milliseconds plus an instrumented build's start-up
+# (a signal before tcpdial's main() would find nothing to close), in
+# seconds for timeout(1).
+after_start() {
+	instrument_cost
+	local ms=$(($1 + START_SLACK_MS))
+	printf '%d.%03d\n' $((ms / 1000)) $((ms % 1000))
+}
+
+@test "timeout 2 against an endless sender: 143 within 2 s + 1 s grace" {
+	start_peer -t 60 accept send 1000000000000
+	instrument_cost
+	t0=$(now_ms)
+	run -143 --separate-stderr bash -c 'exec timeout --preserve-status \
+	    -k 20 "$2" "$TCPDIAL" 127.0.0.1 "$1" </dev/null >/dev/null' _ \
+	    "$PORT" "$(after_start 2000)"
+	# 1 s for the loaded machine; the signal comes a start-up later
+	# (after_start), and elapsed_ok adds one more.
+	elapsed_ok "$t0" 2000 $((3000 + 1000 + START_SLACK_MS))
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" ]
+}
+
+@test "timeout(1)'s two SIGTERMs count once: 50 of 50 runs end alike" {
+	# Not "i": bats' run uses it.  -q outlasts the timeout, whatever an
+	# instrumented build's start-up.
+	local round bad=0 q
+	instrument_cost
+	q=$((500 + START_SLACK_MS))
+	for ((round = 0; round < 50; round++)); do
+		start_peer -t 60 accept send 1000000000000
+		run --separate-stderr bash -c 'exec timeout \
+		    --preserve-status -k 20 "$2" "$TCPDIAL" -q "$3"ms \
+		    127.0.0.1 "$1" </dev/null >/dev/null' _ "$PORT" \
+		    "$(after_start 400)" "$q"
+		if [ "$status" -ne 143 ] || [ "$stderr" != \
+		    "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after $q ms" ]; then
+			echo "run $round: exit $status: $stderr" >&3
+			bad=$((bad + 1))
+		fi
+		kill "$PEER_PID" 2>/dev/null || true
+		wait "$PEER_PID" 2>/dev/null || true
+	done
+	[ "$bad" -eq 0 ]
+}
+
+# held_session: tcpdial -v on a peer that reads to our FIN and then
+# neither reads nor closes; stdin open.  Sets TD_PID, waits for the
+# connection.
+held_session() {
+	start_peer -t 60 accept sink sleep 60000
+	hold_stdin
+	"$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	TD_PID=$!
+	wait_for "the connection" grep -q connected "$BATS_TEST_TMPDIR/err"
+}
+
+close_wait_at_peer() {
+	[ -n "$(ss -Htn state close-wait "sport = :$PORT")" ]
+}
+
+@test "two Ctrl-C 300 ms apart: the second aborts with RST, exit 130" {
+	# -q 30: the grace outlasts the test's own steps, however slow.
+	held_session -q 30
+	kill -INT "$TD_PID"
+	wait_for "our FIN at the peer" close_wait_at_peer
+	# The scenario itself: a person presses Ctrl-C again 300 ms later.
+	sleep 0.3
+	kill -INT "$TD_PID"
+	wait_status "$TD_PID"
+	release_stdin
+	[ "$status" -eq 130 ]
+	# The peer's socket got our RST: no longer in CLOSE_WAIT.
+	run -1 close_wait_at_peer
+	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGTERM, then SIGINT: the status is the first signal's, 143" {
+	held_session -q 30
+	kill -TERM "$TD_PID"
+	wait_for "our FIN at the peer" close_wait_at_peer
+	kill -INT "$TD_PID"
+	wait_status "$TD_PID"
+	release_stdin
+	[ "$status" -eq 143 ]
+}
+
+@test "SIGHUP ends the session like SIGTERM: grace, then 129" {
+	held_session
+	kill -HUP "$TD_PID"
+	wait_status "$TD_PID"
+	release_stdin
+	[ "$status" -eq 129 ]
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "SIGINT sent by hand during a lookup: 130 at once" {
+	dead_resolver
+	# ip netns exec execs tcpdial: $! is tcpdial itself.
+	ip netns exec "$NS" "$TCPDIAL" -z nosuchhost.example 80 \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$!
+	wait_for "a query sent" queried
+	t0=$(now_ms)
+	kill -INT "$pid"
+	wait_status "$pid"
+	[ "$status" -eq 130 ]
+	elapsed_ok "$t0" 0 1000
+}
+
+# stdout_stalled PID: tcpdial PID waits for stdout to take bytes and
+# no longer reads the connection (its buffer for stdout is full), as
+# strace sees the relay's ppoll(2): the socket's slot off, stdout's on.
+stdout_stalled() {
+	timeout 0.5 strace -qq -p "$1" -e trace=ppoll 2>&1 |
+	    grep -q '{fd=-1}, {fd=1, events=POLLOUT}'
+}
+
+@test "a stalled stdout holds no ending past its bound: exit 143, bytes named" {
+	start_peer -t 60 accept send 100000000000
+	hold_stdin
+	# stdout: a socket nobody reads, so tcpdial copies and holds bytes.
+	"$PEER" stall "$TCPDIAL_BIN" --close abort 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	local stall=$!
+	wait_for "tcpdial" pgrep -P "$stall"
+	wait_for "stdout stalled" stdout_stalled "$(pgrep -P "$stall")"
+	t0=$(now_ms)
+	pkill -TERM -P "$stall"
+	wait_status "$stall"
+	release_stdin
+	elapsed_ok "$t0" 0 3000
+	[ "$status" -eq 143 ]
+	grep -qx 'tcpdial: write to stdout: 131072 bytes received were not written' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "a SIGHUP that nohup(1) ignored stays ignored" {
+	start_peer -t 60 accept sink
+	hold_stdin
+	bash -c 'trap "" HUP; exec "$TCPDIAL" 127.0.0.1 "$1" <"$2"' _ "$PORT" \
+	    "$BATS_TEST_TMPDIR/in" 3>&- 5>&- &
+	local pid=$!
+	wait_for "the connection" in_state established "$PORT"
+	kill -HUP "$pid"
+	# Handled, it would end the session with 129 at once.
+	release_stdin
+	wait_status "$pid"
+	[ "$status" -eq 0 ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+}
