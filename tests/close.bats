@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# How sessions end (SPEC 4): who closes first, FIN or RST, -q, -i,
-# signals, and local I/O errors, each with its exit status and stderr.
+# How sessions end (SPEC 4): who closes first, FIN or RST, -q, -i, and
+# local I/O errors, each with its exit status and stderr.  signals.bats
+# has the endings by signal.
 
 load helpers
 
@@ -275,87 +276,6 @@ closer_lane() {
 	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 700 send 100 close
 	run -9 --separate-stderr bash -c '"$TCPDIAL" -i 400ms 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c; exit ${PIPESTATUS[0]}' _ "$PORT"
 	[ "$output" -eq 200 ]
-}
-
-# bg_tcpdial ARGS...: tcpdial in the background, stdin from an endless
-# stream, waiting until bytes are really moving.  Sets TD_PID.
-bg_tcpdial() {
-	"$TCPDIAL" -v "$@" < <("$PEER" gen 100000000000) >/dev/null \
-	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
-	TD_PID=$!
-	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
-	wait_for "bytes to move" acked_over "$PORT" 100000
-}
-
-@test "SIGTERM mid-transfer: exit 143, the peer saw FIN" {
-	start_peer -t 20 accept sink
-	bg_tcpdial 127.0.0.1 "$PORT"
-	kill -TERM "$TD_PID"
-	wait_status "$TD_PID"
-	[ "$status" -eq 143 ]
-	finish_peer
-	[ "$(report client_end)" = FIN ]
-	[ "$(report received)" -gt 0 ]
-}
-
-@test "SIGTERM mid-transfer with --close abort: exit 143, the peer saw RST" {
-	start_peer -t 20 accept sink
-	bg_tcpdial --close abort 127.0.0.1 "$PORT"
-	kill -TERM "$TD_PID"
-	wait_status "$TD_PID"
-	[ "$status" -eq 143 ]
-	finish_peer
-	[ "$(report client_end)" = RST ]
-}
-
-@test "SIGINT twice: the first sends FIN, the second resets at once (exit 130)" {
-	start_peer -t 20 accept sink sleep 10000
-	# -q 30: the first signal's grace outlasts the test's own steps.
-	hold_stdin
-	"$TCPDIAL" -v -q 30 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
-	    2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
-	pid=$!
-	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
-	kill -INT "$pid"
-	wait_for "the peer to see FIN" grep -q 'closing' "$BATS_TEST_TMPDIR/err"
-	# The peer acknowledged our FIN and sends none: FIN_WAIT_2.
-	wait_for "our FIN acknowledged" in_state fin-wait-2 "$PORT"
-	kill -0 "$pid"	# still waiting for the peer's FIN
-	# The same signal within 100 ms counts once (SPEC 4): a person's
-	# second Ctrl-C comes later than that.  The window is time itself,
-	# so this one wait is on the clock.
-	sleep 0.3
-	t0=$(now_ms)
-	kill -INT "$pid"
-	wait_status "$pid"
-	release_stdin
-	elapsed_ok "$t0" 0 500
-	[ "$status" -eq 130 ]
-	grep -q 'we reset it (RST)' "$BATS_TEST_TMPDIR/err"
-}
-
-# term_then_expiry OPTION VALUE TEXT: SIGTERM a session, let OPTION's
-# deadline end the graceful close; the status stays 143, TEXT is logged.
-term_then_expiry() {
-	start_peer -t 10 accept sink sleep 3000
-	hold_stdin
-	"$TCPDIAL" -v "$1" "$2" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
-	    2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
-	pid=$!
-	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
-	kill -TERM "$pid"
-	wait_status "$pid"
-	release_stdin
-	[ "$status" -eq 143 ]
-	grep -q "$3" "$BATS_TEST_TMPDIR/err"
-}
-
-@test "SIGTERM, then -q expires: still exit 143, not 10" {
-	term_then_expiry -q 1 'disconnect not complete'
-}
-
-@test "SIGTERM, then -i expires: still exit 143, not 9" {
-	term_then_expiry -i 500ms 'idle timeout'
 }
 
 @test "-v summary: bytes each way, duration, who closed first" {
