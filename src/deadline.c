@@ -41,16 +41,18 @@ deadline_flush(const struct session *s, const struct relay *r, int code)
 }
 
 /*
- * Some byte moved, either way (-i); heard: some came from the peer,
- * which after stdin's end means it is not quiet yet (--settle).
+ * Some byte moved, either way (-i); down: some came from the peer, or
+ * left our buffer for stdout.  After stdin's end either means the peer
+ * is not quiet yet (--settle): its quiet counts only while we read the
+ * socket, and a full buffer stops that until stdout has taken it all.
  */
 void
-deadline_moved(const struct options *o, struct relay *r, bool heard)
+deadline_moved(const struct options *o, struct relay *r, bool down)
 {
 	long long now = clock_now_ms();
 
 	r->last_move_ms = now;
-	if (heard && o->settle_ms != -1 && r->stdin_ended)
+	if (down && o->settle_ms != -1 && r->stdin_ended)
 		r->quiet_since_ms = now;
 }
 

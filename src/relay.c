@@ -134,7 +134,7 @@ move_bytes(const struct options *o, struct session *s, struct relay *r,
 	/* Only -i and --settle look at the clock: no read without them. */
 	if ((o->idle_ms != -1 || o->settle_ms != -1) && (s->bytes_in != in ||
 	    s->bytes_out != out || r->up.len != up || r->down.len != down))
-		deadline_moved(o, r, s->bytes_in != in);
+		deadline_moved(o, r, s->bytes_in != in || r->down.len != down);
 	return code;
 }
 

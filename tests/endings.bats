@@ -193,6 +193,34 @@ lost_session() {
 	[ "$output" = "$(report sent_sha256)" ]
 }
 
+@test "--settle counts the quiet only while we read: a slow stdout loses nothing" {
+	# --hexdump: stdout goes through tcpdial's buffer.  While a slow
+	# reader empties it the socket is not read, which is no quiet of the
+	# peer's: settling as the buffer empties would drop what is queued.
+	start_peer -t 60 accept read 4 send 4000000 await
+	{
+		printf 'GET\n' | "$TCPDIAL_BIN" --no-half-close --settle 100ms \
+		    --hexdump "$BATS_TEST_TMPDIR/hex" 127.0.0.1 "$PORT" \
+		    2>"$BATS_TEST_TMPDIR/err"
+		echo $? >"$BATS_TEST_TMPDIR/rc"
+	} 3>&- | { wait_for "the go" test -e "$BATS_TEST_TMPDIR/go"; sha; } \
+	    >"$BATS_TEST_TMPDIR/sha" 3>&- &
+	wait_for "tcpdial" pgrep -f -- "--hexdump $BATS_TEST_TMPDIR/hex"
+	wait_for "stdout stalled" stdout_stalled \
+	    "$(pgrep -f -- "--hexdump $BATS_TEST_TMPDIR/hex")"
+	# The window is time itself: stdout stays stalled for three
+	# --settle periods before its reader starts.
+	sleep 0.3
+	touch "$BATS_TEST_TMPDIR/go"
+	wait $!
+	wait_for "tcpdial's status" test -s "$BATS_TEST_TMPDIR/rc"
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	finish_peer
+	[ "$(report sent)" = 4000000 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/sha")" = "$(report sent_sha256)" ]
+}
+
 @test "--settle waits until the peer has acknowledged all we sent" {
 	# Abort discards what is unacknowledged: settling before the slow
 	# reader took it all would lose bytes.
@@ -319,4 +347,3 @@ lost_session() {
 	finish_peer
 	[ "$(report accepts)" = 1 ]
 }
-

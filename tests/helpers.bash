@@ -244,6 +244,14 @@ strace_bin() {
 	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
 }
 
+# stdout_stalled PID: tcpdial PID waits for stdout to take bytes and
+# no longer reads the connection (its buffer for stdout is full), as
+# strace sees the relay's ppoll(2): the socket's slot off, stdout's on.
+stdout_stalled() {
+	timeout 0.5 strace -qq -p "$1" -e trace=ppoll 2>&1 |
+	    grep -q '{fd=-1}, {fd=1, events=POLLOUT}'
+}
+
 # A private network namespace for this test (root only); removed by
 # teardown.
 make_netns() {

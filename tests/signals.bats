@@ -117,14 +117,6 @@ close_wait_at_peer() {
 	elapsed_ok "$t0" 0 1000
 }
 
-# stdout_stalled PID: tcpdial PID waits for stdout to take bytes and
-# no longer reads the connection (its buffer for stdout is full), as
-# strace sees the relay's ppoll(2): the socket's slot off, stdout's on.
-stdout_stalled() {
-	timeout 0.5 strace -qq -p "$1" -e trace=ppoll 2>&1 |
-	    grep -q '{fd=-1}, {fd=1, events=POLLOUT}'
-}
-
 @test "a stalled stdout holds no ending past its bound: exit 143, bytes named" {
 	start_peer -t 60 accept send 100000000000
 	hold_stdin
