@@ -145,6 +145,7 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 		close_attempt(c->o, a, true);
 		a->ended_ms = now;
 		a->abandoned = true;
+		a->cut = c->cut;
 		c->sockets--;
 		d->running--;
 		said_end(c->o, d->s, a);

@@ -80,7 +80,8 @@ attempt_text(const struct options *o, const struct session *s,
 
 /*
  * -v: an attempt ended: connected (from where, after how long), failed
- * (why), or left behind when another one connected first.
+ * (why), left behind when another one connected first, or still
+ * connecting when a signal ended the run.
  */
 void
 report_attempt_end(const struct options *o, struct session *s,
@@ -97,6 +98,8 @@ report_attempt_end(const struct options *o, struct session *s,
 	if (a->code == TD_OK)
 		warnx("connected to %s from %s in %lld ms", report_peer(s),
 		    s->local, since_start(s, a->ended_ms));
+	else if (a->cut)
+		warnx("connect to %s: still connecting%s", what, after);
 	else if (a->abandoned)
 		warnx("connect to %s: abandoned%s", what, after);
 	else {

@@ -43,7 +43,7 @@ outcome(const struct attempt *a)
 {
 	if (a->started_ms == -1)
 		return "not_started";
-	if (a->ended_ms == -1)
+	if (a->ended_ms == -1 || a->cut)
 		return "unfinished";
 	if (a->abandoned)
 		return "abandoned";
@@ -63,7 +63,7 @@ put_addresses(struct json *j, const struct session *s)
 		json_open(j, NULL, '{');
 		put_address(j, &a->addr, false);
 		put_ms(j, "started_ms", s, a->started_ms);
-		put_ms(j, "ended_ms", s, a->ended_ms);
+		put_ms(j, "ended_ms", s, a->cut ? -1 : a->ended_ms);
 		json_str(j, "outcome", outcome(a));
 		json_close(j, '}');
 	}

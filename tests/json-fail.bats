@@ -208,6 +208,27 @@ load json-helpers
 	    and .close == null'
 }
 
+@test "SIGTERM while connecting: 143, the attempt unfinished, not abandoned" {
+	need_root
+	make_netns
+	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
+	ip netns exec "$NS" "$TCPDIAL" -v --json "$JSON" -z 127.0.0.1:9 \
+	    </dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$!
+	wait_for "our SYN" in_state syn-sent 9
+	kill -TERM "$pid"
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 143 ]
+	shape_ok
+	# Nothing connected: "abandoned" would say another attempt had.
+	jqe '.targets[0] | .status_name == "unfinished" and (.addresses[0] |
+	    .outcome == "unfinished" and .started_ms != null
+	    and .ended_ms == null)'
+	grep -qx 'tcpdial: connect to 127.0.0.1 port 9: still connecting after [0-9]* ms' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
 # ---------------------------------------------------------------------
 # Strings: valid JSON and valid UTF-8 whatever they hold
 
