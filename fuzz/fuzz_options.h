@@ -147,6 +147,23 @@ host_chars(const char *s)
 	return true;
 }
 
+/* s ends in a label of digits (a final '.' aside), so it is no name, and
+ * inet_aton(3) does not take it as an address either. */
+static bool
+ref_bad_number(const char *s)
+{
+	struct in_addr a;
+	size_t n = strlen(s), i;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	for (i = n; i > 0 && s[i - 1] != '.'; i--)
+		;
+	if (i == n || strspn(s + i, "0123456789") < n - i)
+		return false;
+	return inet_aton(s, &a) == 0;
+}
+
 /* AF_INET or AF_INET6 if s is a numeric address (IPv6 maybe with a
  * %scope: one word, neither empty nor holding '%' or ':'), else
  * AF_UNSPEC. */
@@ -211,6 +228,8 @@ check_address(const char *s, const struct options *o)
 	/* Only an IPv6 address may hold ':' or '%'. */
 	if (strpbrk(s, ":%") != NULL)
 		CHECK(fam == AF_INET6);
+	if (fam == AF_UNSPEC)
+		CHECK(!ref_bad_number(s));
 	if (o->numeric)
 		CHECK(fam != AF_UNSPEC);
 	if (o->family == AF_INET)

@@ -45,6 +45,8 @@ ref_host_ok(const char *h, int family, bool numeric)
 	fam = ref_family(h);
 	if (strpbrk(h, ":%") != NULL && fam != AF_INET6)
 		return false;
+	if (fam == AF_UNSPEC && ref_bad_number(h))
+		return false;
 	if (numeric && fam == AF_UNSPEC)
 		return false;
 	if (family == AF_INET && fam == AF_INET6)

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 
 #include <limits.h>
@@ -158,17 +159,38 @@ port_string(int port, char out[PORT_STRLEN])
 }
 
 /*
+ * Whether the last label of s, a trailing dot aside, is all digits.  No
+ * host name's is (RFC 1123 2.1, RFC 3696 2): s can only be an address.
+ */
+static bool
+numeric_tld(const char *s)
+{
+	const char *end = s + strlen(s), *p;
+
+	if (end > s && end[-1] == '.')
+		end--;
+	for (p = end; p > s && is_digit((unsigned char)p[-1]); p--)
+		continue;
+	return p < end && (p == s || p[-1] == '.');
+}
+
+/*
  * Check HOST: a name (letters, digits, '-', '_', '.', and bytes from 0x80
  * up, which the resolver turns into an IDN name), an IPv4 address, or an
  * IPv6 address with an optional %scope.  Only an IPv6 address may hold
- * ':' or '%': "localhost:80" is a target, not a host.  Returns AF_INET or
- * AF_INET6 for an address, AF_UNSPEC for a name, or -1 with *errstr set.
+ * ':' or '%': "localhost:80" is a target, not a host.  A host whose last
+ * label is a number is an IPv4 address in one of the forms the resolver
+ * reads as one (inet_aton(3): "127.1" too), or invalid: "999.1.1.1" is
+ * no name to look up.  Returns AF_INET or AF_INET6 for an address,
+ * AF_UNSPEC for a name (or inet_aton's short forms, the resolver's to
+ * read), or -1 with *errstr set.
  */
 int
 parse_host(const char *s, const char **errstr)
 {
 	const unsigned char *p;
 	bool v6_only = false;	/* a ':' or '%' seen */
+	struct in_addr in;
 	int fam;
 
 	if (*s == '\0')
@@ -181,6 +203,8 @@ parse_host(const char *s, const char **errstr)
 			return *errstr = "invalid", -1;
 	fam = addr_family(s);
 	if (fam != AF_INET6 && v6_only)
+		return *errstr = "invalid", -1;
+	if (fam == AF_UNSPEC && numeric_tld(s) && inet_aton(s, &in) == 0)
 		return *errstr = "invalid", -1;
 	return fam;
 }

@@ -117,6 +117,17 @@ load helpers
 	    [fe80::1%lo]:80 PORT
 }
 
+@test "host: a number for the last label that is no IPv4 address" {
+	# No host name ends in a label of digits (RFC 1123 2.1): these
+	# would have gone to DNS.  127.1 is inet_aton's, and connects.
+	bad "invalid host: '999.1.1.1'" 999.1.1.1 PORT
+	bad "invalid host: '1.2.3.4.5'" 1.2.3.4.5 PORT
+	bad "invalid source address: '10.0.0.256'" -s 10.0.0.256 127.0.0.1 PORT
+	start_peer -t 10 accept
+	run -0 "$TCPDIAL" -z 127.1 "$PORT"
+	finish_peer
+}
+
 @test "host: a name that is not ASCII is for the resolver, not a usage error" {
 	run --separate-stderr "$TCPDIAL" -w 1 -z bücher.invalid 80 </dev/null
 	[ "$status" -ne 2 ]

@@ -100,8 +100,23 @@ static const struct {
 	{ "a/b9", -1, "invalid" },
 	{ "a;b", -1, "invalid" },
 	{ "b\xc3\xbc" "cher.example", AF_UNSPEC, NULL },
-	/* Not an address, so a name for the resolver to refuse. */
+	/*
+	 * A number for the last label: an address, in inet_aton's short
+	 * forms the resolver's to read, else invalid (no name ends so).
+	 */
 	{ "1.2.3", AF_UNSPEC, NULL },
+	{ "127.1", AF_UNSPEC, NULL },
+	{ "2130706433", AF_UNSPEC, NULL },
+	{ "0x7f.1", AF_UNSPEC, NULL },
+	{ "999.1.1.1", -1, "invalid" },
+	{ "1.2.3.4.5", -1, "invalid" },
+	{ "1.2.3.4.", -1, "invalid" },
+	{ "4294967296", -1, "invalid" },
+	{ "db.1", -1, "invalid" },
+	{ "db1", AF_UNSPEC, NULL },
+	{ "1.db", AF_UNSPEC, NULL },
+	{ "1x.2", -1, "invalid" },
+	{ ".", AF_UNSPEC, NULL },
 	{ "", -1, "empty" },
 	{ "bad host", -1, "invalid" },
 	{ "a/b", -1, "invalid" },
