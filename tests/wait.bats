@@ -48,6 +48,16 @@ load wait-helpers
 	[[ $stderr =~ ^tcpdial:\ 127\.0\.0\.1\ port\ $port:\ gave\ up\ after\ 1\.[0-9]{3}\ s\ \([34]\ attempts\):\ Connection\ refused$ ]]
 }
 
+@test "-m 1 under --wait 10: gives up at 1 s, the last try's status" {
+	# The man page's decision: an earlier -m ends the waiting as the
+	# deadline of --wait would (not with 5, as -m alone would).
+	local port
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" -z --wait 10 -m 1 "127.0.0.1:$port"
+	deadline_ok "$(gave_up_ms "$stderr")" 1000
+	[[ $stderr =~ ^tcpdial:\ 127\.0\.0\.1\ port\ $port:\ gave\ up\ after\ 1\.[0-9]{3}\ s\ \([0-9]+\ attempts\):\ Connection\ refused$ ]]
+}
+
 @test "--wait without -z: the session starts once the port answers" {
 	local port
 	port=$(free_port)
