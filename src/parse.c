@@ -169,8 +169,9 @@ numeric_tld(const char *s)
 
 	if (end > s && end[-1] == '.')
 		end--;
-	for (p = end; p > s && is_digit((unsigned char)p[-1]); p--)
-		continue;
+	p = end;
+	while (p > s && is_digit((unsigned char)p[-1]))
+		p--;
 	return p < end && (p == s || p[-1] == '.');
 }
 
