@@ -147,8 +147,9 @@ host_chars(const char *s)
 	return true;
 }
 
-/* s ends in a label of digits (a final '.' aside), so it is no name, and
- * inet_aton(3) does not take it as an address either. */
+/* s has a '.' before its last label (a final '.' aside), a label of
+ * digits, so it is no name, and inet_aton(3) does not take it as an
+ * address either. */
 static bool
 ref_bad_number(const char *s)
 {
@@ -159,7 +160,7 @@ ref_bad_number(const char *s)
 		n--;
 	for (i = n; i > 0 && s[i - 1] != '.'; i--)
 		;
-	if (i == n || strspn(s + i, "0123456789") < n - i)
+	if (i == 0 || i == n || strspn(s + i, "0123456789") < n - i)
 		return false;
 	return inet_aton(s, &a) == 0;
 }

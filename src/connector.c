@@ -334,7 +334,7 @@ connector_run(const struct options *o, struct session *ss, size_t n,
 	}
 	source_start(&c.src, o);
 	code = connector_loop(&c);
-	/* What still runs was not given up for another: it is unfinished. */
+	/* The run ended (a signal, a failure): what runs is unfinished. */
 	c.cut = code != GO_ON;
 	connector_end(&c);
 	return code;

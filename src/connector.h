@@ -58,7 +58,7 @@ struct connector {
 	size_t left;		/* targets not done */
 	int won;		/* targets connected */
 	bool stop;		/* --any: one succeeded, the rest go */
-	bool cut;		/* a signal ended the phase: what runs is cut */
+	bool cut;		/* the phase ended (signal, failure) */
 	size_t cap;		/* poll slots */
 	struct pollfd *pfd;
 	struct slot *slot;

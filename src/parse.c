@@ -159,8 +159,10 @@ port_string(int port, char out[PORT_STRLEN])
 }
 
 /*
- * Whether the last label of s, a trailing dot aside, is all digits.  No
- * host name's is (RFC 1123 2.1, RFC 3696 2): s can only be an address.
+ * Whether s has two labels or more and its last, a trailing dot aside,
+ * is all digits.  No domain name's top label is (RFC 1123 2.1, RFC 3696
+ * 2): s can only be an address.  One label alone may be a local name
+ * (a container's hostname, its id in hex, can be all digits).
  */
 static bool
 numeric_tld(const char *s)
@@ -172,19 +174,19 @@ numeric_tld(const char *s)
 	p = end;
 	while (p > s && is_digit((unsigned char)p[-1]))
 		p--;
-	return p < end && (p == s || p[-1] == '.');
+	return p < end && p > s && p[-1] == '.';
 }
 
 /*
  * Check HOST: a name (letters, digits, '-', '_', '.', and bytes from 0x80
  * up, which the resolver turns into an IDN name), an IPv4 address, or an
  * IPv6 address with an optional %scope.  Only an IPv6 address may hold
- * ':' or '%': "localhost:80" is a target, not a host.  A host whose last
- * label is a number is an IPv4 address in one of the forms the resolver
- * reads as one (inet_aton(3): "127.1" too), or invalid: "999.1.1.1" is
- * no name to look up.  Returns AF_INET or AF_INET6 for an address,
- * AF_UNSPEC for a name (or inet_aton's short forms, the resolver's to
- * read), or -1 with *errstr set.
+ * ':' or '%': "localhost:80" is a target, not a host.  A dotted host
+ * whose last label is a number is an IPv4 address in one of the forms
+ * the resolver reads as one (inet_aton(3): "127.1" too), or invalid:
+ * "999.1.1.1" is no name to look up.  Returns AF_INET or AF_INET6 for
+ * an address, AF_UNSPEC for a name (or inet_aton's short forms, the
+ * resolver's to read), or -1 with *errstr set.
  */
 int
 parse_host(const char *s, const char **errstr)

@@ -60,7 +60,7 @@ struct relay {
 	int end_code;		/* code to end with once stdout is flushed */
 	int signals_seen;
 	long long last_move_ms;	/* for -i */
-	long long quiet_since_ms; /* --settle: stdin's end, last byte in */
+	long long quiet_since_ms; /* --settle: stdin's end, last byte down */
 	long long flush_deadline; /* how long the last flush may wait */
 };
 

@@ -81,7 +81,7 @@ attempt_text(const struct options *o, const struct session *s,
 /*
  * -v: an attempt ended: connected (from where, after how long), failed
  * (why), left behind when another one connected first, or still
- * connecting when a signal ended the run.
+ * connecting when the run ended (a signal, a failure).
  */
 void
 report_attempt_end(const struct options *o, struct session *s,

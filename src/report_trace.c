@@ -76,8 +76,11 @@ attempt_end_text(const struct session *s, const struct attempt *a,
 {
 	const char *plural = a->syns == 1 ? "" : "s";
 
+	if (a->cut)
+		snprintf(why, len, "the run ended, still connecting after "
+		    "%u SYN%s", a->syns, plural);
 	/* Linux resets an abandoned attempt only once it has connected. */
-	if (a->abandoned && a->state == TCP_ESTABLISHED)
+	else if (a->abandoned && a->state == TCP_ESTABLISHED)
 		snprintf(why, len, "our RST: %s", s->connected_ms != -1 ?
 		    "another address connected first" : "given up");
 	else if (a->abandoned)

@@ -212,7 +212,7 @@ load json-helpers
 	need_root
 	make_netns
 	in_ns iptables -A INPUT -p tcp --dport 9 -j DROP
-	ip netns exec "$NS" "$TCPDIAL" -v --json "$JSON" -z 127.0.0.1:9 \
+	ip netns exec "$NS" "$TCPDIAL" -v --trace --json "$JSON" -z 127.0.0.1:9 \
 	    </dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	local pid=$!
 	wait_for "our SYN" in_state syn-sent 9
@@ -226,6 +226,8 @@ load json-helpers
 	    .outcome == "unfinished" and .started_ms != null
 	    and .ended_ms == null)'
 	grep -qx 'tcpdial: connect to 127.0.0.1 port 9: still connecting after [0-9]* ms' \
+	    "$BATS_TEST_TMPDIR/err"
+	grep -qE '^tcpdial: trace: [0-9]+ ms CLOSED \(the run ended, still connecting after [0-9]+ SYNs?\), 127\.0\.0\.1 port 9$' \
 	    "$BATS_TEST_TMPDIR/err"
 }
 

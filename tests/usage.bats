@@ -128,6 +128,17 @@ load helpers
 	finish_peer
 }
 
+@test "host: one label of digits is a name (a container's id), looked up" {
+	need_root
+	make_netns
+	echo "127.0.0.1 123456789012" >"$BATS_TEST_TMPDIR/hosts"
+	PEER_NS=$NS start_peer -t 10 accept
+	run -0 --separate-stderr with_hosts "$BATS_TEST_TMPDIR/hosts" \
+	    "$TCPDIAL" -z 123456789012 "$PORT"
+	finish_peer
+	[ "$(report accepts)" = 1 ]
+}
+
 @test "host: a name that is not ASCII is for the resolver, not a usage error" {
 	run --separate-stderr "$TCPDIAL" -w 1 -z bücher.invalid 80 </dev/null
 	[ "$status" -ne 2 ]

@@ -111,7 +111,11 @@ static const struct {
 	{ "999.1.1.1", -1, "invalid" },
 	{ "1.2.3.4.5", -1, "invalid" },
 	{ "1.2.3.4.", -1, "invalid" },
-	{ "4294967296", -1, "invalid" },
+	/* One label alone may be a local name (a container's id). */
+	{ "4294967296", AF_UNSPEC, NULL },
+	{ "123456789012", AF_UNSPEC, NULL },
+	{ "4294967296.", AF_UNSPEC, NULL },
+	{ "1.4294967296", -1, "invalid" },
 	{ "db.1", -1, "invalid" },
 	{ "db1", AF_UNSPEC, NULL },
 	{ "1.db", AF_UNSPEC, NULL },
