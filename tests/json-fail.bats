@@ -155,8 +155,12 @@ load json-helpers
 	local port
 	port=$(free_port)
 	start_peer -t 10 accept sink
-	run -4 --separate-stderr "$TCPDIAL" -z --json "$JSON" \
+	run --separate-stderr "$TCPDIAL" -z --json "$JSON" \
 	    "127.0.0.1:$PORT" "127.0.0.1:$port"
+	# Once exit 8 under valgrind (2026-12-05), not seen again: say why.
+	echo "status $status, stderr: $stderr"
+	show_report
+	[ "$status" -eq 4 ]
 	shape_ok
 	error_is_stderr 1
 	jqe '.targets[0] | .status == 0 and .error == null'
