@@ -225,7 +225,7 @@ struct attempt {
 	enum step step;		/* where it failed */
 	struct sockaddr_storage from;	/* the -s/-p address it bound to */
 	bool abandoned;		/* closed because another one connected */
-	bool cut;		/* closed running: the run ended (signal) */
+	bool cut;		/* closed as the run ended (signal, failure) */
 	bool syn_sent;		/* connect(2) sent a SYN */
 	unsigned syns;		/* --trace: SYNs sent, read as it closed */
 	int state;		/* --trace: its TCP state then (0: unknown) */
