@@ -4,6 +4,7 @@
 # private network namespace (SPEC 7): root only, as CI runs.
 
 load helpers
+load resolver-helpers
 
 setup() {
 	need_root

@@ -5,6 +5,7 @@
 # resolvers need a private namespace (root only, as CI runs).
 
 load helpers
+load resolver-helpers
 load json-helpers
 
 # ---------------------------------------------------------------------

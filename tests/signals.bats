@@ -5,6 +5,7 @@
 # ignored.  close.bats and endings.bats have the other endings.
 
 load helpers
+load resolver-helpers
 
 # after_start MS: MS milliseconds plus an instrumented build's start-up
 # (a signal before tcpdial's main() would find nothing to close), in

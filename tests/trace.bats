@@ -8,6 +8,7 @@
 # for a simultaneous close.
 
 load helpers
+load resolver-helpers
 
 # states: the states --trace named on stderr (run --separate-stderr), in
 # order, "*" after each one that was inferred rather than seen.

@@ -2,6 +2,7 @@
 # Bad input: exit 2, one message naming the argument, and no connection.
 
 load helpers
+load resolver-helpers
 
 @test "duration: junk" {
 	bad "-w: invalid duration: '5x'" -w 5x 127.0.0.1 PORT

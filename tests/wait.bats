@@ -6,6 +6,7 @@
 # and --invert.
 
 load helpers
+load resolver-helpers
 load wait-helpers
 
 @test "a listener that comes up late: exit 0 within an interval of it" {
