@@ -161,7 +161,9 @@ load json-helpers
 	# Once exit 8 under valgrind (2026-12-05), not seen again: say why.
 	echo "status $status, stderr: $stderr"
 	show_report
-	[ "$status" -eq 4 ]
+	# And what the peer saw: did its -t run out with us in its queue?
+	[ "$status" -eq 4 ] || { finish_peer; cat "$REPORT" \
+	    "$BATS_TEST_TMPDIR"/peer.err.*; false; }
 	shape_ok
 	error_is_stderr 1
 	jqe '.targets[0] | .status == 0 and .error == null'
