@@ -174,6 +174,19 @@ wait_disconnect(const struct options *o, struct session *s)
 	return state;
 }
 
+/* The connection failed instead of disconnecting: reset (8) or lost (13). */
+static int
+disconnect_failed(const struct options *o, struct session *s, int code)
+{
+	int failed = exitcode_session(errno) == TD_LOST ? TD_LOST : TD_RESET;
+
+	/* Not a disconnect: what we sent last may never have come. */
+	s->how = failed == TD_LOST ? END_LOST : END_PEER_RESET;
+	report_broken(s, "disconnect from");
+	tcpinfo_close(o, s->fd, &s->tcpi);
+	return code > TD_SIGNAL_BASE ? code : failed;
+}
+
 /*
  * RST: SO_LINGER {1, 0} makes close() discard unsent data and reset.
  * Returns code, or TD_FAILURE when SO_LINGER could not be set and
@@ -184,7 +197,15 @@ static int
 close_abort(const struct options *o, struct session *s, int code)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	socklen_t len = sizeof(int);
+	int err = 0;
 
+	/* The peer's reset came first: there is no RST of ours to send. */
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+	    exitcode_session(err) != -1) {
+		errno = err == EPIPE ? ECONNRESET : err;
+		return disconnect_failed(o, s, code);
+	}
 	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {
 		report_no_rst(s);
 		/* A plain close: unread data would make it an RST after all. */
@@ -217,19 +238,6 @@ hangup_close(const struct options *o, struct session *s, int code)
 		return close_abort(o, s, code);
 	close_graceful(o, s);
 	return code;
-}
-
-/* The connection failed instead of disconnecting: reset (8) or lost (13). */
-static int
-disconnect_failed(const struct options *o, struct session *s, int code)
-{
-	int failed = exitcode_session(errno) == TD_LOST ? TD_LOST : TD_RESET;
-
-	/* Not a disconnect: what we sent last may never have come. */
-	s->how = failed == TD_LOST ? END_LOST : END_PEER_RESET;
-	report_broken(s, "disconnect from");
-	tcpinfo_close(o, s->fd, &s->tcpi);
-	return code > TD_SIGNAL_BASE ? code : failed;
 }
 
 /*

@@ -195,6 +195,30 @@ closer_lane() {
 	[ "$(report client_end)" = RST ]
 }
 
+# reset_seen PORT: our socket to PORT is gone: a reset removed it.
+reset_seen() {
+	! in_state all "$1"
+}
+
+@test "--close abort after the peer's reset: exit 8, no RST of ours claimed" {
+	start_peer -t 10 accept close
+	hold_stdin
+	"$TCPDIAL" -v --close abort 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	local pid=$!
+	finish_peer
+	wait_for "the peer's FIN" in_state close-wait "$PORT"
+	# Bytes to a socket closed for good: it answers with a reset.
+	printf 'hello' >&5
+	wait_for "the peer's reset" reset_seen "$PORT"
+	release_stdin
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 8 ]
+	grep -q ': Connection reset by peer$' "$BATS_TEST_TMPDIR/err"
+	! grep -q 'we reset it' "$BATS_TEST_TMPDIR/err"
+}
+
 @test "-q 1, peer never closes: exit 10 after 1 s" {
 	start_peer -t 10 accept sink sleep 1500
 	t0=$(now_ms)
