@@ -186,6 +186,9 @@ attempt_check(struct attempt *a)
 		err = errno;
 	if (err == 0)
 		return TD_OK;
+	/* The peer's FIN, then its reset, before we looked (tcp_reset). */
+	if (err == EPIPE)
+		err = ECONNRESET;
 	a->step = STEP_CONNECT;
 	a->err = err;
 	return exitcode_connect(err);

@@ -110,6 +110,13 @@ ready(const struct pollfd *pfd, int i)
 	return pfd[i].fd != -1 && pfd[i].revents != 0;
 }
 
+/* The peer's FIN is in, and we still send: watch for its reset. */
+static bool
+watching(const struct session *s, const struct relay *r)
+{
+	return r->peer_done && s->how == END_NONE && !r->at_fin_point;
+}
+
 /*
  * Service every ready slot.  Returns GO_ON, or the code of a local I/O
  * error that ends the session at once.
@@ -129,6 +136,8 @@ move_bytes(const struct options *o, struct session *s, struct relay *r,
 	/* A failure met just now: the socket's 0 would be no FIN. */
 	if (code == GO_ON && !r->peer_done && ready(pfd, SLOT_NETIN))
 		code = move_down(o, s, r, true);
+	else if (code == GO_ON && watching(s, r) && ready(pfd, SLOT_NETIN))
+		relay_failed_after_fin(r, s);
 	if (code == GO_ON && ready(pfd, SLOT_STDOUT))
 		code = move_down(o, s, r, false);
 	/* Only -i and --settle look at the clock: no read without them. */
@@ -151,6 +160,11 @@ set_slots(const struct session *s, const struct relay *r,
 	pfd[SLOT_NETIN].fd = !r->peer_done && buf_has_room(&r->down, 1) ?
 	    s->fd : -1;
 	pfd[SLOT_NETIN].events = POLLIN;
+	/* After the peer's FIN, a reset can still come: POLLERR tells. */
+	if (watching(s, r)) {
+		pfd[SLOT_NETIN].fd = s->fd;
+		pfd[SLOT_NETIN].events = 0;
+	}
 	pfd[SLOT_STDOUT].fd = buf_has_data(&r->down) ? STDOUT_FILENO : -1;
 	pfd[SLOT_STDOUT].events = POLLOUT;
 }

@@ -82,6 +82,7 @@ int		 buf_flush(struct buf *, long long);
 
 /* relay_end.c */
 void		 relay_failed(struct relay *, struct session *, const char *);
+void		 relay_failed_after_fin(struct relay *, struct session *);
 int		 relay_transition(const struct options *, struct session *,
 		    struct relay *);
 int		 relay_signal(const struct options *, struct session *,

@@ -3,6 +3,8 @@
  * ends (our FIN, the graceful end, a failed connection, a signal), for
  * relay.c to ask after each turn.  The byte moving stays in relay.c.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 
 #include "tcpdial.h"
@@ -39,6 +41,24 @@ relay_failed(struct relay *r, struct session *s, const char *op)
 	r->peer_done = true;
 	r->stdin_done = true;
 	buf_discard(&r->up);
+}
+
+/*
+ * After the peer's FIN, poll named the socket (relay.c watches it with
+ * no events): only a failure can, its reset or a loss.  Its pending
+ * error says which.
+ */
+void
+relay_failed_after_fin(struct relay *r, struct session *s)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 ||
+	    exitcode_session(err) == -1)
+		err = ECONNRESET;
+	errno = err;
+	relay_failed(r, s, "read from");
 }
 
 /*

@@ -87,6 +87,27 @@ load helpers
 	[ "$output" = "$(report sent_sha256)" ]
 }
 
+@test "peer RST after its FIN, stdin open and silent: exit 8 at once" {
+	start_peer -t 20 accept send 1000 fin read 1 rst
+	hold_stdin
+	# -m only bounds a tcpdial that would miss the reset: 9, not 8.
+	"$TCPDIAL" -m 30 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	local pid=$!
+	wait_for "the peer's FIN" in_state close-wait "$PORT"
+	# Its reset comes once it has our byte, long after the connect.
+	printf x >&5
+	wait_status "$pid"
+	release_stdin
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 8 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
+	    "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+	finish_peer
+	[ "$(report received)" = 1 ]
+	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
+}
+
 @test "peer resets while we send: exit 8, the reset named" {
 	start_peer -t 10 accept read 1000 rst
 	run -8 --separate-stderr bash -c '"$PEER" gen 100000000000 |
@@ -125,6 +146,15 @@ closer_lane() {
 			echo "status $st: $last"
 		fi >>"$dir/verdicts"
 		rm -f "$dir/port"
+	done
+}
+
+@test "FIN and reset right after the connect: exit 8, never 1" {
+	# A reset after the peer's FIN reads as EPIPE (Broken pipe).
+	for i in 1 2 3 4 5 6 7 8; do
+		start_peer -t 10 accept send 10 fin rst
+		run -8 --separate-stderr "$TCPDIAL" 127.0.0.1 "$PORT" < <(exec sleep 2 2>&-)
+		[[ "$stderr" =~ ^tcpdial:\ (connect\ to|read\ from|send\ FIN\ to)\ 127\.0\.0\.1\ port\ $PORT:\ Connection\ reset\ by\ peer$ ]]
 	done
 }
 
