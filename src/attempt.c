@@ -179,16 +179,10 @@ attempt_start(struct attempt *a, const struct source *src)
 int
 attempt_check(struct attempt *a)
 {
-	socklen_t len = sizeof(int);
-	int err;
+	int err = tcpinfo_error(a->fd);
 
-	if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
 	if (err == 0)
 		return TD_OK;
-	/* The peer's FIN, then its reset, before we looked (tcp_reset). */
-	if (err == EPIPE)
-		err = ECONNRESET;
 	a->step = STEP_CONNECT;
 	a->err = err;
 	return exitcode_connect(err);

@@ -118,26 +118,19 @@ hangup_grace(const struct options *o, struct session *s)
 static int
 disconnect_state(int fd)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	int err = 0, done;
-
 	/*
 	 * The state first, the error second: a reset between the two reads
 	 * leaves CLOSE with its error pending, never CLOSE without one.
 	 */
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
-		ti.tcpi_state = 0;
-	/* Both FINs done leaves the socket CLOSE (its TIME_WAIT moves on). */
-	done = ti.tcpi_state == TCP_CLOSE || ti.tcpi_state == TCP_TIME_WAIT;
-	len = sizeof(err);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
-	    err != 0) {
-		/* A reset in CLOSE_WAIT is recorded as EPIPE (tcp_reset). */
-		errno = err == EPIPE ? ECONNRESET : err;
+	int state = tcpinfo_state(fd);
+	int err = tcpinfo_error(fd);
+
+	if (err != 0) {
+		errno = err;
 		return -1;
 	}
-	return done;
+	/* Both FINs done leaves the socket CLOSE (its TIME_WAIT moves on). */
+	return state == TCP_CLOSE || state == TCP_TIME_WAIT;
 }
 
 /*
@@ -197,13 +190,11 @@ static int
 close_abort(const struct options *o, struct session *s, int code)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	socklen_t len = sizeof(int);
-	int err = 0;
+	int err = tcpinfo_error(s->fd);
 
 	/* The peer's reset came first: there is no RST of ours to send. */
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
-	    exitcode_session(err) != -1) {
-		errno = err == EPIPE ? ECONNRESET : err;
+	if (exitcode_session(err) != -1) {
+		errno = err;
 		return disconnect_failed(o, s, code);
 	}
 	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1) {

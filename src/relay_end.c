@@ -3,8 +3,6 @@
  * ends (our FIN, the graceful end, a failed connection, a signal), for
  * relay.c to ask after each turn.  The byte moving stays in relay.c.
  */
-#include <sys/socket.h>
-
 #include <errno.h>
 
 #include "tcpdial.h"
@@ -51,13 +49,9 @@ relay_failed(struct relay *r, struct session *s, const char *op)
 void
 relay_failed_after_fin(struct relay *r, struct session *s)
 {
-	socklen_t len = sizeof(int);
-	int err = 0;
+	int err = tcpinfo_error(s->fd);
 
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 ||
-	    exitcode_session(err) == -1)
-		err = ECONNRESET;
-	errno = err;
+	errno = exitcode_session(err) != -1 ? err : ECONNRESET;
 	relay_failed(r, s, "read from");
 }
 

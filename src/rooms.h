@@ -133,6 +133,7 @@ void		 trace_closed(const struct options *, struct session *);
 
 /* tcpinfo.c */
 void		 tcpinfo_close(const struct options *, int, struct tcp_facts *);
+int		 tcpinfo_error(int);
 int		 tcpinfo_state(int);
 unsigned	 tcpinfo_syns(int, int *);
 

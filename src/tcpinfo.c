@@ -1,7 +1,9 @@
 /*
  * TCP_INFO: the kernel's figures of one connection (SPEC 9), read once
- * just before it is closed, for the --json report and --trace's last line.
+ * just before it is closed, for the --json report and --trace's last line;
+ * and the connection's pending error (SO_ERROR).
  */
+#include <errno.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -34,6 +36,22 @@ tcpinfo_take(int fd, struct tcp_facts *t)
 	/* 0 from a kernel older than 4.1, whose struct is shorter. */
 	t->bytes_acked = ti.tcpi_bytes_acked;
 	t->bytes_received = ti.tcpi_bytes_received;
+}
+
+/*
+ * fd's pending error, which reading clears: 0 for none, errno when it
+ * cannot be read.  A reset after the peer's FIN, which the kernel
+ * records as EPIPE (tcp_reset in CLOSE_WAIT), is the reset it is.
+ */
+int
+tcpinfo_error(int fd)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		return errno;
+	return err == EPIPE ? ECONNRESET : err;
 }
 
 /* fd's TCP state (netinet/tcp.h's numbers), or -1. */

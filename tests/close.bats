@@ -44,6 +44,17 @@ load helpers
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
 }
 
+# read_reset_ending PID: waits for tcpdial (PID, stderr in $BATS_TEST_TMPDIR/err),
+# lets its held stdin go, and asserts exit 8 with the one "read from" line.
+read_reset_ending() {
+	wait_status "$1"
+	release_stdin
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 8 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
+	    "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+}
+
 # Catches: a reset that splice met right behind the last bytes (the second
 # splice of a turn) taken for the peer's FIN: exit 0 instead of 8.
 @test "peer RST right behind its data, stdout a pipe: exit 8, every byte out" {
@@ -64,12 +75,7 @@ load helpers
 	wait_for "the peer's reset" grep -qx mark \
 	    "$BATS_TEST_TMPDIR/port.$peer_n"
 	dd bs=1M count=1 <&7 >/dev/null 2>&1
-	wait_status "$pid"
-	release_stdin
-	cat "$BATS_TEST_TMPDIR/err"
-	[ "$status" = 8 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
-	    "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+	read_reset_ending "$pid"
 	finish_peer
 	# fd 7 is open for writing too: a lost byte must fail, not hang.
 	[ "$(timeout 10 head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
@@ -97,12 +103,7 @@ load helpers
 	wait_for "the peer's FIN" in_state close-wait "$PORT"
 	# Its reset comes once it has our byte, long after the connect.
 	printf x >&5
-	wait_status "$pid"
-	release_stdin
-	cat "$BATS_TEST_TMPDIR/err"
-	[ "$status" = 8 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/err")" = \
-	    "tcpdial: read from 127.0.0.1 port $PORT: Connection reset by peer" ]
+	read_reset_ending "$pid"
 	finish_peer
 	[ "$(report received)" = 1 ]
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
@@ -150,12 +151,16 @@ closer_lane() {
 }
 
 @test "FIN and reset right after the connect: exit 8, never 1" {
-	# A reset after the peer's FIN reads as EPIPE (Broken pipe).
+	# A reset after the peer's FIN reads as EPIPE (Broken pipe).  stdin
+	# stays open and silent, so the peer's ending is the one seen.
+	hold_stdin
 	for i in 1 2 3 4 5 6 7 8; do
 		start_peer -t 10 accept send 10 fin rst
-		run -8 --separate-stderr "$TCPDIAL" 127.0.0.1 "$PORT" < <(exec sleep 2 2>&-)
+		run -8 --separate-stderr "$TCPDIAL" 127.0.0.1 "$PORT" \
+		    <"$BATS_TEST_TMPDIR/in" 3>&- 5>&-
 		[[ "$stderr" =~ ^tcpdial:\ (connect\ to|read\ from|send\ FIN\ to)\ 127\.0\.0\.1\ port\ $PORT:\ Connection\ reset\ by\ peer$ ]]
 	done
+	release_stdin
 }
 
 @test "a peer that closes without reading: never exit 0 once bytes were sent" {
