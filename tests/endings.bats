@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Exit 0 must mean delivered (SPEC 4, 5): the peer's FIN while stdin is
-# open, endings that flush, a lost connection, -m and --settle.
-# signals.bats has the endings by signal.
+# open, a lost connection, -m and --settle.  flush.bats has the endings
+# that flush, signals.bats the endings by signal.
 
 load helpers
 
@@ -79,32 +79,6 @@ upload_after_peer_fin() {	# upload_after_peer_fin KIND
 	finish_peer
 	[ "$(report client_end)" = FIN ]
 	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
-}
-
-# flushed_at_end OPTION...: the peer's 1000 bytes are read in the same
-# turn as stdin's end (strace holds the relay's first poll back), so the
-# ending is decided with them still held: they must reach stdout.
-flushed_at_end() {
-	# sink: the peer holds the connection until our FIN or RST.
-	start_peer -t 60 accept send 1000 sink
-	run -0 --separate-stderr bash -c 'out=$1; shift
-	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	    exec strace \
-	    -o /dev/null -e trace=ppoll \
-	    -e inject=ppoll:delay_enter=300000:when=2 \
-	    "$TCPDIAL_BIN" "$@" </dev/null >"$out"' _ "$BATS_TEST_TMPDIR/out" \
-	    "$@" 127.0.0.1 "$PORT"
-	[ -z "$stderr" ]
-	finish_peer
-	[ "$(sha <"$BATS_TEST_TMPDIR/out")" = "$(report sent_sha256)" ]
-}
-
-@test "-q 0: what was received is on stdout (a file) before exit" {
-	flushed_at_end -q 0
-}
-
-@test "--close abort: what was received is on stdout (a file) before exit" {
-	flushed_at_end --close abort
 }
 
 # lost_session REJECT...: in a namespace with tcp_retries2=3, upload to

@@ -304,6 +304,18 @@ in_state() {
 	[ -n "$("${ns[@]}" ss -Htn state "$1" "dport = :$2")" ]
 }
 
+# recv_q PORT: bytes waiting unread in the receive queue of our
+# connection to PORT (ss's Recv-Q), or nothing; recv_q_is PORT N.
+recv_q() {
+	local ns=()
+	[ -n "${NS:-}" ] && ns=(ip netns exec "$NS")
+	"${ns[@]}" ss -Htn state established "dport = :$1" | awk '{ print $1 }'
+}
+
+recv_q_is() {
+	[ "$(recv_q "$1")" = "$2" ]
+}
+
 # send_full PORT: our socket to PORT takes no more data.  poll(2) calls a
 # TCP socket writable only while its free send space (tb - w in ss -m) is
 # at least half of what it holds queued (w); with the peer's window shut,

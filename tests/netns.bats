@@ -68,16 +68,6 @@ rst_count() {
 	    '$0 ~ p && /flags:0x04\/0x04/ { print $1 }'
 }
 
-# recv_q PORT: bytes waiting unread in the receive queue of the
-# connection to PORT (ss's Recv-Q), or nothing.
-recv_q() {
-	in_ns ss -Htn state established "dport = :$1" | awk '{ print $1 }'
-}
-
-recv_q_is() {	# recv_q_is PORT N
-	[ "$(recv_q "$1")" = "$2" ]
-}
-
 @test "a graceful close with unread data sends FIN and no RST at all" {
 	# stdout is a full pipe nobody reads, so what the peer sends stays
 	# unread in the kernel; -i then ends the session gracefully.  Closing
