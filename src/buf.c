@@ -248,28 +248,3 @@ buf_socket_failed(const struct buf *b, bool from_source)
 		return b->out == b->sock;
 	return exitcode_session(errno) != -1;
 }
-
-/*
- * Write what b holds to its sink, waiting for it to take the bytes
- * until deadline or a signal.  Returns 0 (what is left, if anything,
- * stays in b), or -1 with errno when the sink failed.
- */
-int
-buf_flush(struct buf *b, long long deadline)
-{
-	struct pollfd pfd = { .fd = b->out, .events = POLLOUT };
-	struct timespec ts;
-	int seen = sig_count();
-
-	while (buf_has_data(b)) {
-		if (buf_step(b, false) != -1)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			return -1;
-		if (clock_expired(deadline) || sig_count() != seen)
-			break;
-		ppoll(&pfd, 1, clock_timespec(clock_poll_ms(deadline,
-		    NO_DEADLINE), &ts), sig_pollmask());
-	}
-	return 0;
-}

@@ -7,6 +7,8 @@
  * deadline.c, its endings in relay_end.c; every ending flushes what was
  * received before it returns.
  */
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <unistd.h>
@@ -212,29 +214,81 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 }
 
 /*
- * Write out what the copy path still holds for stdout, before any
- * ending: bytes received are never dropped unnoticed.  Waits for stdout
- * until deadline_flush() or a further signal.  Returns code; when bytes
- * stay unwritten, or stdout fails, a success becomes TD_IO (or 128+n
- * for the signal that broke the wait).
+ * What the ending still owes stdout: the bytes the copy path holds and,
+ * for a cut ending (-q 0, -i, -m, a signal, an abort), those of the
+ * socket's queue up to until (the bytes read once it is taken).
+ */
+static unsigned long long
+owed(const struct session *s, const struct relay *r,
+    unsigned long long until)
+{
+	unsigned long long n = r->down.mover == MOVER_COPY ? r->down.len : 0;
+
+	if (!r->peer_done && s->bytes_in < until)
+		n += until - s->bytes_in;
+	return n;
+}
+
+/*
+ * The download alone, until stdout has what the ending owes it, or
+ * deadline passes, or a signal comes.  Returns GO_ON, or TD_IO when
+ * stdout failed.
  */
 static int
-flush_down(struct session *s, struct relay *r, int code)
+take_owed(const struct options *o, struct session *s, struct relay *r,
+    unsigned long long until, long long deadline)
 {
-	int seen = sig_count();
+	struct pollfd pfd[SLOT_COUNT];
+	struct timespec ts;
+	int code = GO_ON, n, seen = sig_count();
 
-	if (r->stdout_failed || r->down.mover != MOVER_COPY)
-		return code;
-	if (buf_flush(&r->down, deadline_flush(s, r, code)) == -1) {
-		report_local(s, LOCAL_STDOUT);
-		return code == TD_OK ? TD_IO : code;
+	while (code == GO_ON && owed(s, r, until) > 0) {
+		set_slots(s, r, pfd);
+		pfd[SLOT_STDIN].fd = pfd[SLOT_NETOUT].fd = -1;
+		if (s->bytes_in >= until)
+			pfd[SLOT_NETIN].fd = -1;
+		n = ppoll(pfd, SLOT_COUNT, clock_timespec(clock_poll_ms(
+		    deadline, NO_DEADLINE), &ts), sig_pollmask());
+		if (sig_count() != seen || (n == -1 && errno != EINTR) ||
+		    (n <= 0 && clock_expired(deadline)))
+			break;
+		if (n > 0)
+			code = move_bytes(o, s, r, pfd);
 	}
-	if (!buf_has_data(&r->down))
+	return code;
+}
+
+/*
+ * Before any ending, write out what was received: what the copy path
+ * holds and, for a cut ending, what the socket's queue holds now; not
+ * what the peer sends later (SPEC 4).  Waits for stdout until
+ * deadline_flush() or a further signal.  Returns code; when bytes stay
+ * unwritten, or stdout fails, a success becomes TD_IO (or 128+n for the
+ * signal that broke the wait); a reset met on the way, TD_RESET.
+ */
+static int
+flush_down(const struct options *o, struct session *s, struct relay *r,
+    int code)
+{
+	unsigned long long until = s->bytes_in;
+	int queued = 0, seen = sig_count();
+	enum end_how how = s->how;
+
+	if (r->stdout_failed)
 		return code;
-	report_unwritten(s, r->down.len);
-	if (code != TD_OK)
-		return code;
-	return sig_count() != seen ? TD_SIGNAL_BASE + sig_first() : TD_IO;
+	if (!r->peer_done && ioctl(s->fd, FIONREAD, &queued) == 0)
+		until += (unsigned long long)queued;
+	if (take_owed(o, s, r, until, deadline_flush(s, r, code)) != GO_ON)
+		return code == TD_OK ? TD_IO : code;
+	if (owed(s, r, until) > 0) {
+		report_unwritten(s, (size_t)owed(s, r, until));
+		if (code == TD_OK)
+			code = sig_count() != seen ?
+			    TD_SIGNAL_BASE + sig_first() : TD_IO;
+	}
+	if (code == TD_OK && s->how != how)
+		code = s->how == END_LOST ? TD_LOST : TD_RESET;
+	return code;
 }
 
 /* Fresh relay state; the buffers' bytes are left untouched. */
@@ -274,5 +328,5 @@ relay_run(const struct options *o, struct session *s, struct hexdump *dump)
 	 * writer) and the end left unsent.
 	 */
 	buf_hold_close(&r.up);
-	return flush_down(s, &r, code);
+	return flush_down(o, s, &r, code);
 }

@@ -78,7 +78,6 @@ void		 buf_hold_close(struct buf *);
 bool		 buf_read_source(const struct buf *, bool);
 bool		 buf_wrote_sink(const struct buf *, bool);
 bool		 buf_socket_failed(const struct buf *, bool);
-int		 buf_flush(struct buf *, long long);
 
 /* relay_end.c */
 void		 relay_failed(struct relay *, struct session *, const char *);

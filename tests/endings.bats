@@ -254,7 +254,10 @@ lost_session() {
 	run -9 --separate-stderr bash -c 'exec "$TCPDIAL" -i 500ms \
 	    127.0.0.1 "$1" </dev/null >"$2"' _ "$PORT" "$BATS_TEST_TMPDIR/out"
 	exec 6>&-
-	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 500 ms (idle timeout): stdout took nothing" ]
+	[ "${stderr_lines[0]}" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 500 ms (idle timeout): stdout took nothing" ]
+	# What the kernel had received for it is named too.
+	[[ "${stderr_lines[1]}" =~ ^tcpdial:\ write\ to\ stdout:\ [1-9][0-9]*\ bytes\ received\ were\ not\ written$ ]]
+	[ "${#stderr_lines[@]}" = 2 ]
 }
 
 @test "-i: a peer that takes nothing is named" {

@@ -30,3 +30,87 @@ flushed_at_end() {
 @test "--close abort: what was received is on stdout (a file) before exit" {
 	flushed_at_end --close abort
 }
+
+# queued_at_end OPTION...: stdout is a pipe filled full before tcpdial
+# starts, so the peer's 50000 bytes wait unread in our receive queue;
+# then stdin ends, and with it the session (OPTION...).  Only once -vv
+# says stdin ended, and the ending is decided without another wait, is
+# the pipe emptied.  Sets status; the pipe stays open on fd 7.
+queued_at_end() {
+	local out=$BATS_TEST_TMPDIR/out
+	start_peer -t 30 accept send 50000 sink
+	mkfifo "$out"
+	exec 7<>"$out"
+	"$PEER" fillpipe >"$out"
+	hold_stdin
+	"$TCPDIAL" -vv "$@" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >"$out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- 7<&- &
+	local pid=$!
+	wait_for "50000 bytes unread" recv_q_is "$PORT" 50000
+	release_stdin
+	wait_for "stdin's end" grep -qx "tcpdial: stdin: end of file" \
+	    "$BATS_TEST_TMPDIR/err"
+	dd bs=1M count=1 <&7 >/dev/null 2>&1
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	! grep -q "not written" "$BATS_TEST_TMPDIR/err"
+	# fd 7 is open for writing too: a lost byte must fail, not hang.
+	[ "$(timeout 10 head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
+}
+
+# Catches: -q 0 closing over the queue (read dry and dropped), exit 0.
+@test "-q 0: bytes still in the kernel's queue at stdin's end reach stdout" {
+	queued_at_end -q 0
+	[ "$status" = 0 ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+}
+
+# Catches: the RST thrown over the queue, exit 0.
+@test "--close abort: bytes still in the kernel's queue reach stdout first" {
+	queued_at_end --close abort
+	[ "$status" = 0 ]
+	finish_peer
+	[ "$(report client_end)" = RST ]
+}
+
+# stdout_full_session OPTION...: as queued_at_end, but stdin stays open:
+# a deadline (OPTION...) ends the session.  The pipe stays open on fd 7.
+stdout_full_session() {
+	local out=$BATS_TEST_TMPDIR/out
+	start_peer -t 30 accept send 50000 sink
+	mkfifo "$out"
+	exec 7<>"$out"
+	"$PEER" fillpipe >"$out"
+	hold_stdin
+	"$TCPDIAL" "$@" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
+	    >"$out" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- 7<&- &
+	pid=$!
+}
+
+# Catches: the kernel's bytes left out of the count (none said at all).
+@test "-m: the bytes the kernel's queue holds are counted as not written" {
+	local pid
+	stdout_full_session -m 5
+	wait_status "$pid"
+	release_stdin
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 9 ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" = \
+	    "tcpdial: write to stdout: 50000 bytes received were not written" ]
+}
+
+# Catches: the queue dropped when -i ends the session.
+@test "-i: stdout gets one more idle period for the kernel's queue too" {
+	local pid
+	stdout_full_session -i 3
+	wait_for "the idle timeout" grep -q "idle timeout" \
+	    "$BATS_TEST_TMPDIR/err"
+	dd bs=1M count=1 <&7 >/dev/null 2>&1
+	wait_status "$pid"
+	release_stdin
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 9 ]
+	[ "$(timeout 10 head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
+	! grep -q "not written" "$BATS_TEST_TMPDIR/err"
+}
