@@ -52,7 +52,7 @@ on_signal(int signo)
 
 /*
  * Install the handlers: until sig_hold(), a signal ends tcpdial at once.
- * A SIGHUP ignored by whoever started us (nohup(1)) stays ignored.
+ * An ending signal ignored by whoever started us stays ignored.
  */
 void
 sig_init(void)
@@ -69,15 +69,15 @@ sig_init(void)
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
 		sigaddset(&sa.sa_mask, ending[i]);
 	/*
-	 * Set, and keep what was there: one call each.  SIGHUP is looked
-	 * at first: one that nohup(1) ignores stays ignored throughout.
+	 * Keep what was there, and stay out of the way of an ignored one:
+	 * nohup(1)'s SIGHUP, a shell's SIGINT for a job it runs in the
+	 * background, a script's trap ''.
 	 */
 	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++) {
-		if (ending[i] == SIGHUP &&
-		    (sigaction(SIGHUP, NULL, &start_ending[i]) == -1 ||
-		    start_ending[i].sa_handler == SIG_IGN))
+		if (sigaction(ending[i], NULL, &start_ending[i]) == -1 ||
+		    start_ending[i].sa_handler == SIG_IGN)
 			continue;
-		sigaction(ending[i], &sa, &start_ending[i]);
+		sigaction(ending[i], &sa, NULL);
 	}
 }
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env bats
 # Signals (SPEC 4): SIGINT, SIGTERM and SIGHUP end a session with a
 # bounded grace and 128+signo, the same signal twice within 100 ms counts
-# once, a later second one aborts with RST, and an ignored SIGHUP stays
-# ignored.  close.bats and endings.bats have the other endings.
+# once, a later second one aborts with RST, and a signal ignored at
+# start stays ignored.  close.bats and endings.bats have the other endings.
 
 load helpers
 load resolver-helpers
+
+# A script's background job starts with SIGINT ignored (POSIX), and
+# tcpdial keeps it so; the Ctrl-C tests send theirs to a tcpdial started
+# as a foreground one would be: "${FG[@]}" "$TCPDIAL" ...
+FG=(env --default-signal=INT)
 
 # after_start MS: MS milliseconds plus an instrumented build's start-up
 # (a signal before tcpdial's main() would find nothing to close), in
@@ -58,8 +63,9 @@ after_start() {
 held_session() {
 	start_peer -t 60 accept sink sleep 60000
 	hold_stdin
-	"$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
-	    >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	"${FG[@]}" "$TCPDIAL" -v "$@" 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" >/dev/null 2>"$BATS_TEST_TMPDIR/err" \
+	    3>&- 5>&- &
 	TD_PID=$!
 	wait_for "the connection" grep -q connected "$BATS_TEST_TMPDIR/err"
 }
@@ -107,7 +113,7 @@ close_wait_at_peer() {
 @test "SIGINT sent by hand during a lookup: 130 at once" {
 	dead_resolver
 	# ip netns exec execs tcpdial: $! is tcpdial itself.
-	ip netns exec "$NS" "$TCPDIAL" -z nosuchhost.example 80 \
+	ip netns exec "$NS" "${FG[@]}" "$TCPDIAL" -z nosuchhost.example 80 \
 	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	local pid=$!
 	wait_for "a query sent" queried
@@ -140,20 +146,35 @@ close_wait_at_peer() {
 	[ "$n" -ge 131072 ]
 }
 
-@test "a SIGHUP that nohup(1) ignored stays ignored" {
+# ignored_stays SIG: a SIG ignored by whoever started tcpdial, sent to
+# it mid-session, changes nothing: the session ends with stdin, exit 0.
+ignored_stays() {
 	start_peer -t 60 accept sink
 	hold_stdin
-	bash -c 'trap "" HUP; exec "$TCPDIAL" 127.0.0.1 "$1" <"$2"' _ "$PORT" \
-	    "$BATS_TEST_TMPDIR/in" 3>&- 5>&- &
+	bash -c 'trap "" "$3"; exec "$TCPDIAL" 127.0.0.1 "$1" <"$2"' _ \
+	    "$PORT" "$BATS_TEST_TMPDIR/in" "$1" 3>&- 5>&- &
 	local pid=$!
 	wait_for "the connection" in_state established "$PORT"
-	kill -HUP "$pid"
-	# Handled, it would end the session with 129 at once.
+	kill -"$1" "$pid"
+	# Handled, it would end the session with 128+n at once.
 	release_stdin
 	wait_status "$pid"
 	[ "$status" -eq 0 ]
 	finish_peer
 	[ "$(report client_end)" = FIN ]
+}
+
+@test "a SIGHUP that nohup(1) ignored stays ignored" {
+	ignored_stays HUP
+}
+
+# Catches: a script's background job (SIGINT ignored) killed by Ctrl-C.
+@test "a SIGINT ignored at start, as for a background job, stays ignored" {
+	ignored_stays INT
+}
+
+@test "a SIGTERM ignored at start stays ignored" {
+	ignored_stays TERM
 }
 
 # bg_upload ARGS...: tcpdial in the background, stdin from an endless
@@ -191,8 +212,8 @@ bg_upload() {
 	start_peer -t 20 accept sink sleep 10000
 	# -q 30: the first signal's grace outlasts the test's own steps.
 	hold_stdin
-	"$TCPDIAL" -v -q 30 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" \
-	    2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
+	"${FG[@]}" "$TCPDIAL" -v -q 30 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/err" 3>&- 5>&- &
 	pid=$!
 	wait_for "tcpdial to connect" grep -q connected "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"
