@@ -79,7 +79,8 @@ stalled(const struct relay *r)
 		return STALL_STDOUT_FULL;
 	if (buf_has_data(&r->up))
 		return STALL_PEER_FULL;
-	return STALL_PEER_SILENT;
+	/* After its FIN the peer sends nothing: stdin was the silent one. */
+	return r->peer_done ? STALL_STDIN_SILENT : STALL_PEER_SILENT;
 }
 
 /*

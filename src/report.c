@@ -90,6 +90,8 @@ report_idle(const struct options *o, struct session *s, enum stall why)
 		[STALL_PEER_SILENT] = "the peer sent nothing",
 		[STALL_PEER_FULL] = "the peer took nothing",
 		[STALL_STDOUT_FULL] = "stdout took nothing",
+		[STALL_STDIN_SILENT] =
+		    "stdin sent nothing after the peer's FIN",
 	};
 
 	fail(s, true, 0, "%s: no traffic for %lld ms (idle timeout): %s",

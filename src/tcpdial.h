@@ -167,6 +167,7 @@ enum stall {
 	STALL_PEER_SILENT,	/* the peer sent nothing */
 	STALL_PEER_FULL,	/* the peer took nothing */
 	STALL_STDOUT_FULL,	/* stdout took nothing */
+	STALL_STDIN_SILENT,	/* after the peer's FIN, stdin sent nothing */
 };
 
 /* --expect's longest string, and how much of a reply is read for it. */

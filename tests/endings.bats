@@ -260,6 +260,16 @@ lost_session() {
 	[ "${#stderr_lines[@]}" = 2 ]
 }
 
+# Catches: the peer blamed for a silence after its FIN, stdin's.
+@test "-i after the peer's FIN: stdin is named as the silent side" {
+	start_peer -t 60 accept send 1000 fin sink
+	hold_stdin
+	run -9 --separate-stderr "$TCPDIAL" -i 500ms 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" >/dev/null 3>&- 5>&-
+	release_stdin
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 500 ms (idle timeout): stdin sent nothing after the peer's FIN" ]
+}
+
 @test "-i: a peer that takes nothing is named" {
 	start_peer -t 60 -R 4096 accept sleep 60000
 	run -9 --separate-stderr bash -c '"$PEER" gen 100000000000 |
