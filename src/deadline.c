@@ -135,7 +135,7 @@ deadline_expired(const struct options *o, struct session *s,
 	}
 	if (s->disconnect_deadline != NO_DEADLINE &&
 	    now >= s->disconnect_deadline) {
-		report_disconnect_late(o, s);
+		report_disconnect_late(o, s, sig_first());
 		return ended(s, r, TD_DISCONNECT);
 	}
 	if (settled(o, s, r, now)) {

@@ -259,13 +259,13 @@ finish_graceful(const struct options *o, struct session *s, int code)
 		return close_abort(o, s, TD_SIGNAL_BASE + sig_first());
 	if (sig_count() > 0) {
 		/* The grace ran out, as in the relay (deadline.c). */
-		report_disconnect_late(o, s);
+		report_disconnect_late(o, s, sig_first());
 		code = TD_SIGNAL_BASE + sig_first();
 	} else if (clock_expired(s->max_deadline)) {
 		report_max_time(o, s);
 		code = TD_IDLE;
 	} else if (code == TD_OK) {
-		report_disconnect_late(o, s);
+		report_disconnect_late(o, s, 0);
 		code = TD_DISCONNECT;
 	}
 	s->how = END_CUT;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,14 +59,25 @@ report_peer(struct session *s)
 	return s->peer;
 }
 
-/* -q (or a signal's grace) ran out before the disconnect completed. */
+/*
+ * -q ran out before the disconnect completed, or the grace of signal
+ * signo did (0: no signal).
+ */
 void
-report_disconnect_late(const struct options *o, struct session *s)
+report_disconnect_late(const struct options *o, struct session *s,
+    int signo)
 {
 	long long ms = o->disconnect_wait_ms;
 
-	fail(s, true, 0, "%s: disconnect not complete after %lld ms",
-	    report_peer(s), ms != -1 ? ms : SIGNAL_GRACE_MS);
+	if (ms == -1)
+		ms = SIGNAL_GRACE_MS;
+	if (signo == 0)
+		fail(s, true, 0, "%s: disconnect not complete after %lld ms",
+		    report_peer(s), ms);
+	else
+		fail(s, true, 0, "%s: disconnect not complete after %lld ms, "
+		    "the grace after SIG%s", report_peer(s), ms,
+		    sigabbrev_np(signo));
 }
 
 /*

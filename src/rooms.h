@@ -107,7 +107,7 @@ void		 report_local(struct session *, enum local);
 void		 report_no_rst(struct session *);
 void		 report_run_failed(struct session *, const char *, bool);
 void		 report_disconnect_late(const struct options *,
-		    struct session *);
+		    struct session *, int);
 void		 report_broken(struct session *, const char *);
 void		 report_idle(const struct options *, struct session *,
 		    enum stall);

@@ -31,7 +31,7 @@ after_start() {
 	# 1 s for the loaded machine; the signal comes a start-up later
 	# (after_start), and elapsed_ok adds one more.
 	elapsed_ok "$t0" 2000 $((3000 + 1000 + START_SLACK_MS))
-	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" ]
+	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms, the grace after SIGTERM" ]
 }
 
 @test "timeout(1)'s two SIGTERMs count once: 50 of 50 runs end alike" {
@@ -47,7 +47,7 @@ after_start() {
 		    127.0.0.1 "$1" </dev/null >/dev/null' _ "$PORT" \
 		    "$(after_start 400)" "$q"
 		if [ "$status" -ne 143 ] || [ "$stderr" != \
-		    "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after $q ms" ]; then
+		    "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after $q ms, the grace after SIGTERM" ]; then
 			echo "run $round: exit $status: $stderr" >&3
 			bad=$((bad + 1))
 		fi
@@ -106,7 +106,7 @@ close_wait_at_peer() {
 	wait_status "$TD_PID"
 	release_stdin
 	[ "$status" -eq 129 ]
-	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms, the grace after SIGHUP" \
 	    "$BATS_TEST_TMPDIR/err"
 }
 

@@ -47,7 +47,7 @@ lastack_session() {
 	wait_status "$TD_PID"
 	elapsed_ok "$t0" 1000 1500
 	[ "$status" -eq 143 ]
-	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms" \
+	grep -qx "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 1000 ms, the grace after SIGTERM" \
 	    "$BATS_TEST_TMPDIR/err"
 }
 
