@@ -164,10 +164,13 @@ peer_in_fin_wait_1() {
 	# The first SYN, and the kernel's retransmissions 1 s and 3 s after
 	# it, as far as the attempt lasted (-w counts from tcpdial's start,
 	# which an instrumented run makes later).  Timers are the kernel's:
-	# 100 ms either side.
+	# 100 ms either side.  t0 is the trace's first sample, which a loaded
+	# machine takes late: t1 - t0 may fall short of the attempt, never
+	# exceed it, so it bounds the count from below only.  Within -w 3 s,
+	# a fourth SYN (7 s) cannot come.
 	echo "attempt ran $((t1 - t0)) ms, $n SYNs" >&3
 	[ "$n" -ge $((1 + (t1 - t0 >= 1100) + (t1 - t0 >= 3100))) ]
-	[ "$n" -le $((1 + (t1 - t0 >= 900) + (t1 - t0 >= 2900))) ]
+	[ "$n" -le 3 ]
 	# Without instrumentation the attempt runs nearly all of -w's 3 s.
 	[ -n "${INSTRUMENTED:-}" ] || [ "$n" -ge 2 ]
 }
