@@ -114,3 +114,17 @@ stdout_full_session() {
 	[ "$(timeout 10 head -c 50000 <&7 | sha)" = "$(report sent_sha256)" ]
 	! grep -q "not written" "$BATS_TEST_TMPDIR/err"
 }
+
+# Catches: an ending that would exit 0 (-q 0) keeping 0, or saying
+# nothing, when stdout took none of what was received before -m ran out.
+@test "-q 0: what stdout cannot take before -m is named, exit 11" {
+	local pid
+	stdout_full_session -q 0 -m 8
+	wait_for "50000 bytes unread" recv_q_is "$PORT" 50000
+	release_stdin
+	wait_status "$pid"
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$status" = 11 ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" = \
+	    "tcpdial: write to stdout: 50000 bytes received were not written" ]
+}
