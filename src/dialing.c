@@ -127,6 +127,9 @@ dialing_abandon(struct connector *c, struct dialing *d, long long now)
 	struct attempt *a;
 	size_t i;
 
+	/* Between tries as the run ended: unfinished, not its last failure. */
+	if (d->phase == PH_PAUSED)
+		d->s->code = GO_ON;
 	if (d->lk != NULL) {
 		resolve_abandon(d->lk);
 		d->lk = NULL;

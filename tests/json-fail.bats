@@ -7,6 +7,7 @@
 load helpers
 load resolver-helpers
 load json-helpers
+load wait-helpers
 
 # ---------------------------------------------------------------------
 # Each failure class: the status, its name, the stderr line
@@ -150,6 +151,44 @@ load json-helpers
 	    or (.status == null and .status_name == "unfinished")'
 	jqe '.targets[2] | .status == 0 and .status_name == "ok"
 	    and .close.how == "cut" and .port == $p' --argjson p "$open"
+}
+
+@test "--wait --any: a target between tries when another connects is unfinished" {
+	local refused late
+	refused=$(free_port)
+	late=$(free_port)
+	bg_tcpdial -v -z --wait 60 --interval 1 --any --json "$JSON" \
+	    "127.0.0.1:$refused" "127.0.0.1:$late"
+	wait_for "both first tries failed" grep -q \
+	    "port $late: attempt 1 failed" "$ERR"
+	start_peer -p "$late" -t 20 accept sink
+	wait_status "$BG_PID"
+	cat "$ERR"
+	[ "$status" = 0 ]
+	shape_ok
+	jqe '.exit_status == 0 and .error == null'
+	# Refused again and again, never for good: the run ended first.
+	jqe '.targets[0] | .status == null and .status_name == "unfinished"
+	    and .error == null and .attempts >= 1'
+	jqe '.targets[1] | .status == 0 and .status_name == "ok"'
+}
+
+@test "SIGTERM between --wait tries: 143, the target unfinished, no error" {
+	local port
+	port=$(free_port)
+	bg_tcpdial -v -z --wait 60 --interval 30 --json "$JSON" \
+	    "127.0.0.1:$port"
+	wait_for "the first try failed" tries_failed 1
+	kill -TERM "$BG_PID"
+	wait_status "$BG_PID"
+	cat "$ERR"
+	[ "$status" = 143 ]
+	shape_ok
+	jqe '.exit_status == 143 and .exit_name == "signal" and .error == null'
+	# Its addresses are the failed try's; the target itself did not end.
+	jqe '.targets[0] | .status == null and .status_name == "unfinished"
+	    and .error == null and .attempts == 1
+	    and .addresses[0].outcome == "refused"'
 }
 
 @test "-z with two targets, one refused: each target its own status and error" {
