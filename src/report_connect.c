@@ -275,17 +275,21 @@ report_target_failed(const struct options *o, struct session *s)
 		warnx("%s", line);
 }
 
-/* -v, under --wait: a try failed; the next one comes after pause_ms. */
+/*
+ * -v, under --wait: a try failed; the next one comes after pause_ms, or,
+ * when last, the deadline does and the target gives up.
+ */
 void
 report_try_failed(const struct options *o, const struct session *s,
-    long long pause_ms)
+    long long pause_ms, bool last)
 {
 	struct failure f = { "", "" };
 
 	if (o->verbose < 1 || !failure_text(o, s, &f))
 		return;
-	warnx("%s port %s: attempt %u failed (%s); next in %lld ms",
-	    s->target->host, s->target->port, s->tries, f.why, pause_ms);
+	warnx("%s port %s: attempt %u failed (%s); %s %lld ms",
+	    s->target->host, s->target->port, s->tries, f.why,
+	    last ? "no time for another, giving up in" : "next in", pause_ms);
 }
 
 /* -v: a check passed (its failures are said as the target's). */

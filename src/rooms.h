@@ -165,7 +165,7 @@ bool		 report_failure_line(const struct options *,
 void		 report_target_failed(const struct options *,
 		    struct session *);
 void		 report_try_failed(const struct options *,
-		    const struct session *, long long);
+		    const struct session *, long long, bool);
 void		 report_check(const struct options *, const struct session *);
 void		 report_source_failed(const struct options *,
 		    const struct source *, struct session *, size_t);

@@ -95,5 +95,7 @@ dialing_try_over(struct connector *c, struct dialing *d, int code,
 	d->phase = PH_PAUSED;
 	d->retry_ms = clock_earliest(now + pause, c->deadline);
 	d->deadline = c->deadline;
-	report_try_failed(o, d->s, d->retry_ms - now);
+	/* A pause that reaches the deadline has no try after it. */
+	report_try_failed(o, d->s, d->retry_ms - now,
+	    d->retry_ms == c->deadline);
 }

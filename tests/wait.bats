@@ -84,8 +84,20 @@ load wait-helpers
 	elapsed_ok "$t0" 2500 3000
 	deadline_ok "$(gave_up_ms "$stderr")" 2500
 	[[ $stderr == *"attempt 2 failed (Connection refused); next in 1000 ms"* ]]
-	[[ $stderr == *"attempt 3 failed (Connection refused); next in "*" ms"* ]]
+	# The third try's pause runs into the deadline: no fourth try.
+	[[ $stderr == *"attempt 3 failed (Connection refused); no time for another, giving up in "*" ms"* ]]
+	[[ $stderr != *"attempt 3 failed (Connection refused); next in"* ]]
 	[[ $stderr == *" s (3 attempts): Connection refused" ]]
+}
+
+@test "-v: an interval longer than --wait announces no next try" {
+	local port
+	port=$(free_port)
+	run -4 --separate-stderr "$TCPDIAL" -v -z --wait 1 --interval 6 \
+	    "127.0.0.1:$port"
+	[[ $stderr == *"attempt 1 failed (Connection refused); no time for another, giving up in 1000 ms"* ]]
+	[[ $stderr != *"next in"* ]]
+	[[ $stderr == *" s (1 attempt): Connection refused" ]]
 }
 
 @test "--backoff: the pause doubles, within 10%" {
