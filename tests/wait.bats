@@ -95,7 +95,21 @@ load wait-helpers
 	port=$(free_port)
 	run -4 --separate-stderr "$TCPDIAL" -v -z --wait 1 --interval 6 \
 	    "127.0.0.1:$port"
-	[[ $stderr == *"attempt 1 failed (Connection refused); no time for another, giving up in 1000 ms"* ]]
+	# In: the deadline less the refusal's own time (whole ms).
+	[[ $stderr =~ "attempt 1 failed (Connection refused); no time for another, giving up in "([0-9]+)" ms" ]]
+	[ "${BASH_REMATCH[1]}" -le 1000 ]
+	[[ $stderr != *"next in"* ]]
+	[[ $stderr == *" s (1 attempt): Connection refused" ]]
+}
+
+@test "-v: a pause that would leave under 10 ms for a try is the last" {
+	local port
+	port=$(free_port)
+	# The second try would start some 5 ms before the deadline: a
+	# wake-up a little late would meet the deadline first.
+	run -4 --separate-stderr "$TCPDIAL" -v -z --wait 1005ms \
+	    --interval 1000ms "127.0.0.1:$port"
+	[[ $stderr == *"attempt 1 failed (Connection refused); no time for another, giving up in "*" ms"* ]]
 	[[ $stderr != *"next in"* ]]
 	[[ $stderr == *" s (1 attempt): Connection refused" ]]
 }
