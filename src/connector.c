@@ -229,8 +229,10 @@ connector_end(struct connector *c)
 {
 	size_t i;
 
+	/* A failed init may leave them unset (d[i].s NULL). */
 	for (i = 0; c->d != NULL && i < c->n; i++)
-		dialing_abandon(c, &c->d[i], clock_now_ms());
+		if (c->d[i].s != NULL)
+			dialing_abandon(c, &c->d[i], clock_now_ms());
 	source_end(&c->src, false);
 	if (c->pfd != c->local_pfd)
 		free(c->pfd);
