@@ -159,7 +159,7 @@ load wait-helpers
 	late=$(free_port)
 	bg_tcpdial -v -z --wait 60 --interval 1 --any --json "$JSON" \
 	    "127.0.0.1:$refused" "127.0.0.1:$late"
-	wait_for "both first tries failed" grep -q \
+	wait_for "the late target's first try failed" grep -q \
 	    "port $late: attempt 1 failed" "$ERR"
 	start_peer -p "$late" -t 20 accept sink
 	wait_status "$BG_PID"
