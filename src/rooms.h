@@ -90,7 +90,6 @@ int		 probe_run(const struct options *, int);
 
 /* retry.c */
 #define RETRY_JITTER_SPAN 2000U
-#define RETRY_LAST_MS 10	/* a try with less time left is not started */
 long long	 retry_pause(long long, unsigned, bool, unsigned);
 
 /* relay.c */

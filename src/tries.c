@@ -94,16 +94,12 @@ dialing_try_over(struct connector *c, struct dialing *d, int code,
 	    jitter_draw());
 	d->phase = PH_PAUSED;
 	d->retry_ms = clock_earliest(now + pause, c->deadline);
-	/*
-	 * A try that would have under RETRY_LAST_MS left is not started: a
-	 * wake-up that late would meet the deadline first, and -v would have
-	 * announced a try that never came.  A pause that reaches the
-	 * deadline has no try after it (due() ends the target first).
-	 */
-	if (c->deadline != NO_DEADLINE &&
-	    c->deadline - d->retry_ms < RETRY_LAST_MS)
-		d->retry_ms = c->deadline;
 	d->deadline = c->deadline;
+	/*
+	 * A pause that reaches the deadline has no try after it: due() ends
+	 * the target first.  One that ends just before may still meet it, if
+	 * the wake-up comes late; the try is not given up for that.
+	 */
 	report_try_failed(o, d->s, d->retry_ms - now,
 	    d->retry_ms == c->deadline);
 }

@@ -102,18 +102,6 @@ load wait-helpers
 	[[ $stderr == *" s (1 attempt): Connection refused" ]]
 }
 
-@test "-v: a pause that would leave under 10 ms for a try is the last" {
-	local port
-	port=$(free_port)
-	# The second try would start some 5 ms before the deadline: a
-	# wake-up a little late would meet the deadline first.
-	run -4 --separate-stderr "$TCPDIAL" -v -z --wait 1005ms \
-	    --interval 1000ms "127.0.0.1:$port"
-	[[ $stderr == *"attempt 1 failed (Connection refused); no time for another, giving up in "*" ms"* ]]
-	[[ $stderr != *"next in"* ]]
-	[[ $stderr == *" s (1 attempt): Connection refused" ]]
-}
-
 @test "--backoff: the pause doubles, within 10%" {
 	local port pauses p want=(250 500 1000 2000)
 	port=$(free_port)
