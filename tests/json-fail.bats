@@ -226,6 +226,9 @@ load wait-helpers
 	shape_ok
 	jqe '.exit_status == 143 and .exit_name == "signal" and .signal == 15
 	    and .error == null'
+	# Nothing was said on stderr: no line of the target's either.
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	jqe '.targets[0] | .status == 143 and .error == null'
 	jqe '.targets[0].bytes_sent == $n and $n == 6' \
 	    --argjson n "$(report received)"
 	jqe '.targets[0].bytes_received == 0'
