@@ -235,7 +235,9 @@ failure_text(const struct options *o, const struct session *s,
 /*
  * The one line of a target that failed (SPEC 5) into line: under --wait,
  * the line of giving up, with the time, the tries and the last one's
- * reason (SPEC 8).  Returns false when there is nothing to say.
+ * reason (SPEC 8).  Returns false when there is nothing to say: nothing
+ * ended, or a signal ended the target's session, which is no failure of
+ * the target's.
  */
 bool
 report_failure_line(const struct options *o, const struct session *s,
@@ -244,7 +246,7 @@ report_failure_line(const struct options *o, const struct session *s,
 	struct failure f = { "", "" };
 	long long ms = s->end_ms - s->start_ms;
 
-	if (!failure_text(o, s, &f))
+	if (s->code > TD_SIGNAL_BASE || !failure_text(o, s, &f))
 		return false;
 	if (o->wait)
 		snprintf(line, size, "%s port %s: gave up after %lld.%03lld s "

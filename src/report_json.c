@@ -175,9 +175,6 @@ target_error(const struct options *o, const struct session *s, char *buf,
 		return NULL;
 	if (s->error[0] != '\0')
 		return s->error;
-	/* A signal is no failure line of the target's: it said none. */
-	if (s->code > TD_SIGNAL_BASE)
-		return NULL;
 	return report_failure_line(o, s, buf, size) ? buf : NULL;
 }
 
