@@ -49,6 +49,8 @@ hangup_fin(const struct options *o, struct session *s)
 	/* Only a FIN that left counts: a reset peer closed first. */
 	s->fin_sent_ms = now;
 	report_note(o, s, NOTE_FIN_SENT, 0);
+	/* FIN_WAIT_1 from its start, whatever the ending waits for next. */
+	trace_sample(o, s);
 	return 0;
 }
 

@@ -171,12 +171,11 @@ set_slots(const struct session *s, const struct relay *r,
 	pfd[SLOT_STDOUT].events = POLLOUT;
 }
 
-/* How long the next wait may last: the deadlines', or --trace's. */
+/* How long the next wait may last: ms (-1: no limit), or --trace's. */
 static int
-poll_ms(const struct options *o, const struct session *s,
-    const struct relay *r)
+poll_ms(const struct options *o, const struct session *s, int ms)
 {
-	int ms = deadline_poll_ms(o, s, r), t = trace_poll_ms(o, s);
+	int t = trace_poll_ms(o, s);
 
 	return t != -1 && (ms == -1 || t < ms) ? t : ms;
 }
@@ -199,8 +198,8 @@ relay_turn(const struct options *o, struct session *s, struct relay *r)
 		return code;
 	trace_sample(o, s);
 	set_slots(s, r, pfd);
-	n = ppoll(pfd, SLOT_COUNT, clock_timespec(poll_ms(o, s, r), &ts),
-	    sig_pollmask());
+	n = ppoll(pfd, SLOT_COUNT, clock_timespec(poll_ms(o, s,
+	    deadline_poll_ms(o, s, r)), &ts), sig_pollmask());
 	if (n == -1 && errno != EINTR) {
 		report_local(s, LOCAL_POLL);
 		s->how = END_CUT;
@@ -243,12 +242,14 @@ take_owed(const struct options *o, struct session *s, struct relay *r,
 	int code = GO_ON, n, seen = sig_count();
 
 	while (code == GO_ON && owed(s, r, until) > 0) {
+		trace_sample(o, s);
 		set_slots(s, r, pfd);
 		pfd[SLOT_STDIN].fd = pfd[SLOT_NETOUT].fd = -1;
 		if (s->bytes_in >= until)
 			pfd[SLOT_NETIN].fd = -1;
-		n = ppoll(pfd, SLOT_COUNT, clock_timespec(clock_poll_ms(
-		    deadline, NO_DEADLINE), &ts), sig_pollmask());
+		n = ppoll(pfd, SLOT_COUNT, clock_timespec(poll_ms(o, s,
+		    clock_poll_ms(deadline, NO_DEADLINE)), &ts),
+		    sig_pollmask());
 		if (sig_count() != seen || (n == -1 && errno != EINTR) ||
 		    (n <= 0 && clock_expired(deadline)))
 			break;

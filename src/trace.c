@@ -12,6 +12,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <errno.h>
+
 #include "tcpdial.h"
 #include "sockdiag.h"
 #include "tcpstate.h"
@@ -51,7 +53,7 @@ record(struct session *s, long long ms, int state, bool inferred,
  */
 static void
 saw(struct session *s, long long ms, int state, const struct sockdiag *d,
-    bool after)
+    bool after, bool abort)
 {
 	int mid[8], k, i;
 
@@ -60,7 +62,8 @@ saw(struct session *s, long long ms, int state, const struct sockdiag *d,
 			s->trace.step *= 2;
 		return;
 	}
-	k = tcpstate_implied(s->trace.last, state, failed(s), mid, 8);
+	k = tcpstate_implied(s->trace.last, state, failed(s) || abort, mid,
+	    8);
 	for (i = 0; i < k; i++)
 		record(s, ms, mid[i], true, NULL, false);
 	record(s, ms, state, false, d, after);
@@ -75,6 +78,17 @@ diag(const struct session *s, bool peers, struct sockdiag *d)
 	return sockdiag_state(&s->local_addr, &s->peer_addr, d);
 }
 
+/*
+ * Whether diag() (its rc, and d) found the kernel holds nothing of the
+ * connection: no socket (ENOENT), or one in CLOSE on its way out.
+ * False when sock_diag could not look.
+ */
+static bool
+gone(int rc, const struct sockdiag *d)
+{
+	return rc == 0 ? d->state == TCP_CLOSE : errno == ENOENT;
+}
+
 /* The connection is up: the connect phase's lines are said. */
 void
 trace_connected(struct session *s)
@@ -82,6 +96,7 @@ trace_connected(struct session *s)
 	s->trace.last = TCP_ESTABLISHED;
 	s->trace.step = 1;
 	s->trace.closed_ms = -1;
+	s->trace.gone = false;
 }
 
 /*
@@ -94,17 +109,22 @@ void
 trace_sample(const struct options *o, struct session *s)
 {
 	struct sockdiag d;
-	int state;
+	int state, rc;
 
 	if (!o->trace || s->fd == -1 || s->trace.last == TCP_TIME_WAIT ||
 	    s->trace.closed_ms != -1 || (state = tcpinfo_state(s->fd)) == -1)
 		return;
-	if (state != TCP_CLOSE)
-		saw(s, clock_now_ms(), state, NULL, false);
-	else if (diag(s, false, &d) == 0 && d.state == TCP_TIME_WAIT)
-		saw(s, clock_now_ms(), d.state, &d, false);
-	else
+	if (state != TCP_CLOSE) {
+		saw(s, clock_now_ms(), state, NULL, false, false);
+		return;
+	}
+	rc = diag(s, false, &d);
+	if (rc == 0 && d.state == TCP_TIME_WAIT)
+		saw(s, clock_now_ms(), d.state, &d, false, false);
+	else {
 		s->trace.closed_ms = clock_now_ms();
+		s->trace.gone = gone(rc, &d);
+	}
 }
 
 /*
@@ -128,19 +148,23 @@ trace_poll_ms(const struct options *o, const struct session *s)
 
 /*
  * The socket went CLOSE at ms.  After our FIN, with nothing failed, it
- * went to TIME_WAIT (a socket sock_diag did not show): say that, by the
- * diagram, rather than a CLOSE the diagram would reach only after 2 MSL.
+ * went to TIME_WAIT, unless gone: where sock_diag could not look (a
+ * kernel without it), say so by the diagram, rather than a CLOSE the
+ * diagram would reach only after 2 MSL.  Where it looked and the kernel
+ * holds no TIME_WAIT, a reset ended the close (ours, as Linux answers
+ * bytes that arrive after close(), or the peer's) or a timeout did.
  */
 static void
-went_close(struct session *s, long long ms, bool after)
+went_close(struct session *s, long long ms, bool after, bool gone)
 {
 	int last = s->trace.last;
+	bool active = last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
+	    last == TCP_CLOSING;
 
-	if (!failed(s) && (last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
-	    last == TCP_CLOSING))
+	if (active && !gone && !failed(s))
 		record(s, ms, TCP_TIME_WAIT, true, NULL, false);
 	else
-		saw(s, ms, TCP_CLOSE, NULL, after);
+		saw(s, ms, TCP_CLOSE, NULL, after, active && gone);
 }
 
 /*
@@ -152,16 +176,18 @@ void
 trace_closed(const struct options *o, struct session *s)
 {
 	struct sockdiag d;
+	int rc;
 
 	if (!o->trace || s->local_addr.ss_family == AF_UNSPEC)
 		return;
 	if (s->trace.closed_ms != -1)
-		went_close(s, s->trace.closed_ms, false);
+		went_close(s, s->trace.closed_ms, false, s->trace.gone);
 	else if (s->trace.last != TCP_TIME_WAIT) {
-		if (diag(s, false, &d) == 0)
-			saw(s, clock_now_ms(), d.state, &d, true);
+		rc = diag(s, false, &d);
+		if (rc == 0 && d.state != TCP_CLOSE)
+			saw(s, clock_now_ms(), d.state, &d, true, false);
 		else
-			went_close(s, clock_now_ms(), true);
+			went_close(s, clock_now_ms(), true, gone(rc, &d));
 	}
 	if (s->peer_closed_first && !failed(s)) {
 		if (diag(s, true, &d) == 0)

@@ -113,16 +113,70 @@ peer_in_fin_wait_1() {
 	[[ $stderr != *"ACK of our FIN"* && $stderr != *TIME_WAIT* ]]
 }
 
+# closing_end: the trace's last state says how a close that did not wait
+# ended while the peer still sent: our RST (Linux answers bytes that come
+# after close() with one), or close() left it still closing.
+closing_end() {
+	line CLOSED | grep -q '(a reset or a timeout), after close$' ||
+	    printf '%s\n' "$stderr" |
+	    grep -Eq '^tcpdial: trace: [0-9]+ ms FIN_WAIT_[12] still, after close$'
+}
+
+@test "trace: -q 0 while the peer still sends: our FIN said as it left, no TIME_WAIT made up" {
+	local err=$BATS_TEST_TMPDIR/err pid fin lost
+	# More than the connection and a stalled stdout hold: the peer still
+	# sends when tcpdial gives up its flush at -m and closes.
+	start_peer accept send 4000000 sink
+	hold_stdin
+	# Opened read-only: peer stall, which waits for tcpdial, holds it too.
+	"$PEER" stall "$TCPDIAL_BIN" -v -q 0 -m 2 --trace 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" 2>"$err" 5>&- 3>&- &
+	pid=$!
+	wait_for "the first byte" grep -q 'first byte after' "$err"
+	release_stdin
+	wait_status "$pid"
+	finish_peer
+	[ "$status" != 0 ]
+	stderr=$(cat "$err")
+	# FIN_WAIT_1 may pass before the first look: the ACK of a FIN on
+	# loopback can come back within shutdown(2).
+	[[ $(states) =~ ^"SYN_SENT ESTABLISHED FIN_WAIT_1"\*?" " ]]
+	[[ $stderr != *TIME_WAIT* ]]
+	# Said when it left, not when the flush gave up.
+	fin=$(grep -n ' ms FIN_WAIT_1 (our FIN)' "$err" | cut -d: -f1)
+	lost=$(grep -n 'bytes received were not written$' "$err" | cut -d: -f1)
+	[ "$fin" -lt "$lost" ]
+	closing_end
+}
+
+@test "trace: stdout's reader gone while the peer still sends: our FIN, then no TIME_WAIT" {
+	start_peer accept send 4000000 sink
+	run -11 --separate-stderr bash -c '"$1" --trace 127.0.0.1 "$2" \
+	    </dev/zero | head -c 10 >/dev/null; exit "${PIPESTATUS[0]}"' _ \
+	    "$TCPDIAL" "$PORT"
+	finish_peer
+	[[ $(states) =~ ^"SYN_SENT ESTABLISHED FIN_WAIT_1"\*?" " ]]
+	[[ $stderr == *"write to stdout: Broken pipe"* ]]
+	[[ $stderr != *TIME_WAIT* ]]
+	closing_end
+}
+
 @test "trace: a probe (-z) says its attempt, then its close" {
 	start_peer accept sink
 	run -0 --separate-stderr "$TCPDIAL" --trace -z 127.0.0.1 "$PORT"
 	finish_peer
+	printf '%s\n' "$stderr"	# shown if the test fails
 	[ "$(report client_end)" = FIN ]
-	# After close() the kernel holds our FIN_WAIT_1 until the ACK of our
-	# FIN is processed (later on a loaded machine), then FIN_WAIT_2, then
-	# TIME_WAIT once the peer's FIN is in: any of them, said as such.
-	[[ $(states) =~ ^"SYN_SENT ESTABLISHED "("FIN_WAIT_1"|"FIN_WAIT_1* "(FIN_WAIT_2|TIME_WAIT))$ ]]
-	[[ ${stderr_lines[${#stderr_lines[@]} - 2]} == *", after close"* ]]
+	# Our FIN is said as it leaves (FIN_WAIT_1, or FIN_WAIT_2 when its
+	# ACK came back within shutdown(2)).  After close() the kernel holds
+	# FIN_WAIT_1 until the ACK of our FIN is processed (later on a loaded
+	# machine), then FIN_WAIT_2, then TIME_WAIT once the peer's FIN is
+	# in: any of them, said as such.
+	[[ $(states) =~ ^"SYN_SENT ESTABLISHED FIN_WAIT_1"\*?( FIN_WAIT_[12]\*?)*( TIME_WAIT)?$ ]]
+	# The last state: read after close(), or TIME_WAIT, read before it
+	# when the peer's FIN came within shutdown(2) too.
+	[[ ${stderr_lines[${#stderr_lines[@]} - 2]} == *", after close"* ||
+	    ${stderr_lines[${#stderr_lines[@]} - 2]} == *" ms TIME_WAIT "* ]]
 	[[ ${stderr_lines[${#stderr_lines[@]} - 1]} == "tcpdial: trace: rtt "* ]]
 }
 
