@@ -44,8 +44,8 @@ hexdump_open(struct hexdump *h, const struct options *o, struct session *s)
 }
 
 /*
- * Wait for a full pipe to take more: 0, or EAGAIN, which ends the dump,
- * when a signal came or -m ran out first.
+ * Wait for a full pipe to take more: 0, or HEXDUMP_GAVE_UP, which ends
+ * the dump, when a signal came or -m ran out first.
  */
 static int
 wait_room(const struct hexdump *h)
@@ -55,10 +55,10 @@ wait_room(const struct hexdump *h)
 	int seen = sig_count();
 
 	if (clock_expired(h->deadline))
-		return EAGAIN;
+		return HEXDUMP_GAVE_UP;
 	(void)ppoll(&pfd, 1, clock_timespec(clock_poll_ms(h->deadline,
 	    NO_DEADLINE), &ts), sig_pollmask());
-	return sig_count() != seen ? EAGAIN : 0;
+	return sig_count() != seen ? HEXDUMP_GAVE_UP : 0;
 }
 
 /* Write out the lines gathered; the first failure ends the dump. */
@@ -136,6 +136,9 @@ hexdump_end(struct hexdump *h, struct session *s, int code)
 	h->fd = -1;
 	if (h->err == 0)
 		return code;
-	report_hexdump(s, false, h->path, h->err);
+	if (h->err == HEXDUMP_GAVE_UP)
+		report_hexdump_gave_up(s, h->path);
+	else
+		report_hexdump(s, false, h->path, h->err);
 	return code == TD_OK ? TD_IO : code;
 }

@@ -15,6 +15,9 @@
 #define HEXLINE_MAX 128		/* the longest line, newline and NUL in */
 #define HEXDUMP_BUF 65536	/* lines gathered before a write(2) */
 
+/* struct hexdump's err when a slow reader was given up on (-m, signal) */
+#define HEXDUMP_GAVE_UP (-1)
+
 #define HEX_SENT '>'
 #define HEX_RECEIVED '<'
 

@@ -133,6 +133,14 @@ report_hexdump(struct session *s, bool opening, const char *path, int err)
 	fail(s, true, err, "%s hexdump %s", opening ? "open" : "write", path);
 }
 
+/* --hexdump FILE's reader took nothing more before -m or a signal. */
+void
+report_hexdump_gave_up(struct session *s, const char *path)
+{
+	fail(s, true, 0, "write hexdump %s: given up waiting for its reader",
+	    path);
+}
+
 static const char *
 how_text(const struct session *s)
 {

@@ -114,6 +114,7 @@ void		 report_idle(const struct options *, struct session *,
 void		 report_max_time(const struct options *, struct session *);
 void		 report_unwritten(struct session *, size_t);
 void		 report_hexdump(struct session *, bool, const char *, int);
+void		 report_hexdump_gave_up(struct session *, const char *);
 
 /* report_trace.c */
 void		 report_trace(const struct session *,
