@@ -109,6 +109,29 @@ buf_discard(struct buf *b)
 	buf_hold_close(b);
 }
 
+/*
+ * An ending gave up on stdout: read at most max more bytes the socket
+ * (the source) holds now, for the dump, and forget them with what b
+ * held.  Returns the bytes read.
+ */
+unsigned long long
+buf_take_rest(struct buf *b, unsigned long long max)
+{
+	unsigned long long got = 0;
+	ssize_t n;
+
+	buf_discard(b);
+	while (got < max) {
+		n = recv(b->in, b->data, max - got < BUF_SIZE ?
+		    (size_t)(max - got) : BUF_SIZE, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		hexdump_bytes(b->dump, HEX_RECEIVED, b->data, (size_t)n);
+		got += (unsigned long long)n;
+	}
+	return got;
+}
+
 /* read(2) from the source, never blocking on a shared socket. */
 static ssize_t
 source_read(const struct buf *b, void *to, size_t len)

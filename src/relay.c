@@ -82,12 +82,14 @@ static int
 move_down(const struct options *o, struct session *s, struct relay *r,
     bool from_source)
 {
+	/* Read before the step: a stalled --hexdump must not delay it. */
+	long long now = s->bytes_in == 0 ? clock_now_ms() : 0;
 	ssize_t n;
 
 	n = buf_step(&r->down, from_source);
 	if (n > 0 && buf_read_source(&r->down, from_source)) {
 		if (s->bytes_in == 0) {
-			s->first_byte_ms = clock_now_ms();
+			s->first_byte_ms = now;
 			report_first_byte(o, s);
 		}
 		s->bytes_in += (unsigned long long)n;
@@ -283,6 +285,10 @@ flush_down(const struct options *o, struct session *s, struct relay *r,
 		return code == TD_OK ? TD_IO : code;
 	if (owed(s, r, until) > 0) {
 		report_unwritten(s, (size_t)owed(s, r, until));
+		/* Received, never written: counted and dumped all the same. */
+		if (!r->peer_done && s->bytes_in < until)
+			s->bytes_in += buf_take_rest(&r->down,
+			    until - s->bytes_in);
 		if (code == TD_OK)
 			code = sig_count() != seen ?
 			    TD_SIGNAL_BASE + sig_first() : TD_IO;

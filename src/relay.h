@@ -75,6 +75,7 @@ ssize_t		 buf_step(struct buf *, bool);
 ssize_t		 buf_zero_copy(struct buf *, bool);
 void		 buf_trial_step(struct buf *);
 void		 buf_hold_close(struct buf *);
+unsigned long long buf_take_rest(struct buf *, unsigned long long);
 bool		 buf_read_source(const struct buf *, bool);
 bool		 buf_wrote_sink(const struct buf *, bool);
 bool		 buf_socket_failed(const struct buf *, bool);

@@ -88,16 +88,18 @@ stdout_full_session() {
 	pid=$!
 }
 
-# Catches: the kernel's bytes left out of the count (none said at all).
+# Catches: the kernel's bytes left out of the count (none said at all),
+# or left out of the bytes received that --json counts.
 @test "-m: the bytes the kernel's queue holds are counted as not written" {
 	local pid
-	stdout_full_session -m 5
+	stdout_full_session -m 5 --json "$BATS_TEST_TMPDIR/j.json"
 	wait_status "$pid"
 	release_stdin
 	cat "$BATS_TEST_TMPDIR/err"
 	[ "$status" = 9 ]
 	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" = \
 	    "tcpdial: write to stdout: 50000 bytes received were not written" ]
+	[ "$(jq '.targets[0].bytes_received' "$BATS_TEST_TMPDIR/j.json")" = 50000 ]
 }
 
 # Catches: the queue dropped when -i ends the session.

@@ -179,6 +179,45 @@ exchange() {
 	[ "${stderr_lines[1]}" = "tcpdial: write hexdump $DUMP: given up waiting for its reader" ]
 }
 
+@test "hexdump: a stalled dump does not delay the first byte's time" {
+	local j=$BATS_TEST_TMPDIR/j.json first header
+	mkfifo "$DUMP"
+	# This shell holds the FIFO's read end open, and reads it only after.
+	exec 6<>"$DUMP"
+	start_peer accept send 300000 sink
+	run -9 --separate-stderr bash -c 'timeout -k 10 60 "$1" -v -m 1 \
+	    --json "$2" --hexdump "$3" 127.0.0.1 "$4" </dev/null >/dev/null' \
+	    _ "$TCPDIAL" "$j" "$DUMP" "$PORT"
+	dd if="$DUMP" iflag=nonblock bs=65536 of="$BATS_TEST_TMPDIR/dump" \
+	    <&6 2>/dev/null || true
+	exec 6<&-
+	first=$(jq -r '.targets[0].first_byte_ms' "$j")
+	header=$(awk '/ ms: received/ { print $2; exit }' "$BATS_TEST_TMPDIR/dump")
+	[ -n "$header" ]
+	# The first byte was read before the dump's first header was made.
+	[ "$first" -le "$header" ]
+	[[ $stderr == *"tcpdial: first byte after $first ms"* ]]
+}
+
+@test "hexdump: bytes an ending could not write are in the dump and counted as received" {
+	local j=$BATS_TEST_TMPDIR/j.json out=$BATS_TEST_TMPDIR/out lost
+	start_peer accept send 2000000 sink
+	# stdout is a pipe read only once tcpdial has written its report:
+	# -m's flush gives up on what the pipe could not take.
+	run -9 --separate-stderr bash -c '
+	    { timeout -k 10 60 "$1" -m 1 --json "$2" --hexdump "$3" \
+	        127.0.0.1 "$4" </dev/null; echo $? >"$2.rc"; } |
+	    { while [ ! -s "$2.rc" ]; do sleep 0.02; done; cat >"$5"; }
+	    exit "$(cat "$2.rc")"' _ "$TCPDIAL" "$j" "$DUMP" "$PORT" "$out"
+	lost=$(printf '%s\n' "$stderr" | sed -n \
+	    's/^tcpdial: write to stdout: \([0-9]*\) bytes received were not written$/\1/p')
+	[ "$lost" -gt 0 ]
+	[ "$(jq '.targets[0].bytes_received' "$j")" = $(($(wc -c <"$out") + lost)) ]
+	[ "$(unhex '<' <"$DUMP" | wc -c)" = "$(jq '.targets[0].bytes_received' "$j")" ]
+	# What was written is the stream's start, as the dump's is.
+	[ "$(sha <"$out")" = "$(unhex '<' <"$DUMP" | head -c "$(wc -c <"$out")" | sha)" ]
+}
+
 @test "hexdump: off, the relay splices as before" {
 	start_peer accept send 100000 sink
 	run -0 --separate-stderr bash -c 'printf x | "$1" -vv 127.0.0.1 "$2" |
