@@ -175,7 +175,7 @@ dialing_won(struct connector *c, struct dialing *d, struct attempt *a,
 	if (o->verbose > 0 || o->json != NULL || o->trace)
 		attempt_local(s);
 	said_end(o, s, a);
-	trace_connected(s);
+	trace_connected(o, s);
 	/* The losers: closed at once, with RST, no data sent. */
 	dialing_abandon(c, d, now);
 	if ((o->send != NULL || o->expect != NULL) && !o->invert) {

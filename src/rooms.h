@@ -127,7 +127,7 @@ void		 report_summary(const struct options *, const struct session *,
 		    int);
 
 /* trace.c */
-void		 trace_connected(struct session *);
+void		 trace_connected(const struct options *, struct session *);
 void		 trace_sample(const struct options *, struct session *);
 int		 trace_poll_ms(const struct options *, const struct session *);
 void		 trace_closed(const struct options *, struct session *);

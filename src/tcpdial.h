@@ -259,6 +259,7 @@ struct trace_log {
 	int step;			/* ms to the next sample */
 	long long closed_ms;		/* CLOSE first read (said at close) */
 	bool gone;			/* ... and sock_diag held nothing */
+	bool diag_ok;			/* sock_diag saw the live connection */
 };
 
 /*

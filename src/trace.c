@@ -79,24 +79,35 @@ diag(const struct session *s, bool peers, struct sockdiag *d)
 }
 
 /*
- * Whether diag() (its rc, and d) found the kernel holds nothing of the
- * connection: no socket (ENOENT), or one in CLOSE on its way out.
- * False when sock_diag could not look.
+ * diag() of our end, returning its rc; *gone: the kernel holds nothing
+ * of the connection, no socket (ENOENT) or one in CLOSE on its way out.
+ * Never claimed unless sock_diag read the live connection: a kernel
+ * without it answers ENOENT too.
  */
-static bool
-gone(int rc, const struct sockdiag *d)
+static int
+look(const struct session *s, struct sockdiag *d, bool *gone)
 {
-	return rc == 0 ? d->state == TCP_CLOSE : errno == ENOENT;
+	int rc = diag(s, false, d);
+
+	*gone = s->trace.diag_ok &&
+	    (rc == 0 ? d->state == TCP_CLOSE : errno == ENOENT);
+	return rc;
 }
 
-/* The connection is up: the connect phase's lines are said. */
+/*
+ * The connection is up: the connect phase's lines are said.  With
+ * --trace, find out whether sock_diag can see it.
+ */
 void
-trace_connected(struct session *s)
+trace_connected(const struct options *o, struct session *s)
 {
+	struct sockdiag d;
+
 	s->trace.last = TCP_ESTABLISHED;
 	s->trace.step = 1;
 	s->trace.closed_ms = -1;
 	s->trace.gone = false;
+	s->trace.diag_ok = o->trace && diag(s, false, &d) == 0;
 }
 
 /*
@@ -110,6 +121,7 @@ trace_sample(const struct options *o, struct session *s)
 {
 	struct sockdiag d;
 	int state, rc;
+	bool gone;
 
 	if (!o->trace || s->fd == -1 || s->trace.last == TCP_TIME_WAIT ||
 	    s->trace.closed_ms != -1 || (state = tcpinfo_state(s->fd)) == -1)
@@ -118,12 +130,12 @@ trace_sample(const struct options *o, struct session *s)
 		saw(s, clock_now_ms(), state, NULL, false, false);
 		return;
 	}
-	rc = diag(s, false, &d);
+	rc = look(s, &d, &gone);
 	if (rc == 0 && d.state == TCP_TIME_WAIT)
 		saw(s, clock_now_ms(), d.state, &d, false, false);
 	else {
 		s->trace.closed_ms = clock_now_ms();
-		s->trace.gone = gone(rc, &d);
+		s->trace.gone = gone;
 	}
 }
 
@@ -148,11 +160,13 @@ trace_poll_ms(const struct options *o, const struct session *s)
 
 /*
  * The socket went CLOSE at ms.  After our FIN, with nothing failed, it
- * went to TIME_WAIT, unless gone: where sock_diag could not look (a
- * kernel without it), say so by the diagram, rather than a CLOSE the
- * diagram would reach only after 2 MSL.  Where it looked and the kernel
- * holds no TIME_WAIT, a reset ended the close (ours, as Linux answers
- * bytes that arrive after close(), or the peer's) or a timeout did.
+ * went to TIME_WAIT, by the diagram, rather than a CLOSE the diagram
+ * would reach only after 2 MSL: where sock_diag could not look (a
+ * kernel without it), or where the disconnect was seen complete (a
+ * kernel out of TIME_WAIT buckets skips it).  Else gone: the kernel
+ * holds no TIME_WAIT, so a reset ended the close (ours, as Linux
+ * answers bytes that arrive after close(), or the peer's), or a timeout
+ * did.
  */
 static void
 went_close(struct session *s, long long ms, bool after, bool gone)
@@ -161,6 +175,8 @@ went_close(struct session *s, long long ms, bool after, bool gone)
 	bool active = last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
 	    last == TCP_CLOSING;
 
+	if (s->disconnect_done)
+		gone = false;
 	if (active && !gone && !failed(s))
 		record(s, ms, TCP_TIME_WAIT, true, NULL, false);
 	else
@@ -177,17 +193,18 @@ trace_closed(const struct options *o, struct session *s)
 {
 	struct sockdiag d;
 	int rc;
+	bool gone;
 
 	if (!o->trace || s->local_addr.ss_family == AF_UNSPEC)
 		return;
 	if (s->trace.closed_ms != -1)
 		went_close(s, s->trace.closed_ms, false, s->trace.gone);
 	else if (s->trace.last != TCP_TIME_WAIT) {
-		rc = diag(s, false, &d);
+		rc = look(s, &d, &gone);
 		if (rc == 0 && d.state != TCP_CLOSE)
 			saw(s, clock_now_ms(), d.state, &d, true, false);
 		else
-			went_close(s, clock_now_ms(), true, gone(rc, &d));
+			went_close(s, clock_now_ms(), true, gone);
 	}
 	if (s->peer_closed_first && !failed(s)) {
 		if (diag(s, true, &d) == 0)

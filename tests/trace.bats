@@ -123,26 +123,28 @@ closing_end() {
 }
 
 @test "trace: -q 0 while the peer still sends: our FIN said as it left, no TIME_WAIT made up" {
-	local err=$BATS_TEST_TMPDIR/err pid fin lost
+	local err=$BATS_TEST_TMPDIR/err stall fin lost
 	# More than the connection and a stalled stdout hold: the peer still
-	# sends when tcpdial gives up its flush at -m and closes.
+	# sends when tcpdial, its flush given up, closes.
 	start_peer accept send 4000000 sink
 	hold_stdin
 	# Opened read-only: peer stall, which waits for tcpdial, holds it too.
-	"$PEER" stall "$TCPDIAL_BIN" -v -q 0 -m 2 --trace 127.0.0.1 "$PORT" \
+	"$PEER" stall "$TCPDIAL_BIN" -v -q 0 -m 60 --trace 127.0.0.1 "$PORT" \
 	    <"$BATS_TEST_TMPDIR/in" 2>"$err" 5>&- 3>&- &
-	pid=$!
+	stall=$!
 	wait_for "the first byte" grep -q 'first byte after' "$err"
 	release_stdin
-	wait_status "$pid"
+	# Said as it leaves, while the last flush still waits for stdout.
+	wait_for "our FIN" grep -q ' ms FIN_WAIT_1 (our FIN)' "$err"
+	pkill -TERM -P "$stall"
+	wait_status "$stall"
 	finish_peer
-	[ "$status" != 0 ]
+	[ "$status" = 143 ]
 	stderr=$(cat "$err")
 	# FIN_WAIT_1 may pass before the first look: the ACK of a FIN on
 	# loopback can come back within shutdown(2).
 	[[ $(states) =~ ^"SYN_SENT ESTABLISHED FIN_WAIT_1"\*?" " ]]
 	[[ $stderr != *TIME_WAIT* ]]
-	# Said when it left, not when the flush gave up.
 	fin=$(grep -n ' ms FIN_WAIT_1 (our FIN)' "$err" | cut -d: -f1)
 	lost=$(grep -n 'bytes received were not written$' "$err" | cut -d: -f1)
 	[ "$fin" -lt "$lost" ]
@@ -159,6 +161,21 @@ closing_end() {
 	[[ $stderr == *"write to stdout: Broken pipe"* ]]
 	[[ $stderr != *TIME_WAIT* ]]
 	closing_end
+}
+
+@test "trace: a disconnect seen complete is no reset, though the kernel kept no TIME_WAIT" {
+	need_root
+	make_netns
+	# Out of TIME_WAIT buckets, the kernel closes at once after both FINs.
+	in_ns sysctl -qw net.ipv4.tcp_max_tw_buckets=0
+	PEER_NS=$NS start_peer accept sink
+	run -0 --separate-stderr in_ns bash -c 'printf hi | "$1" -v --trace \
+	    127.0.0.1 "$2"' _ "$TCPDIAL" "$PORT"
+	finish_peer
+	[ "$(report received)" = 2 ]
+	[[ $stderr == *"disconnect complete"* ]]
+	[[ $stderr != *"a reset or a timeout"* ]]
+	line TIME_WAIT | grep -q 'inferred'
 }
 
 @test "trace: a probe (-z) says its attempt, then its close" {
