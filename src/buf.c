@@ -126,7 +126,8 @@ buf_take_rest(struct buf *b, unsigned long long max)
 		    (size_t)(max - got) : BUF_SIZE, MSG_DONTWAIT);
 		if (n <= 0)
 			break;
-		hexdump_bytes(b->dump, HEX_RECEIVED, b->data, (size_t)n);
+		hexdump_bytes(b->dump, HEX_RECEIVED, b->data, (size_t)n,
+		    clock_now_ms());
 		got += (unsigned long long)n;
 	}
 	return got;
@@ -214,6 +215,8 @@ ssize_t
 buf_step(struct buf *b, bool from_source)
 {
 	const char *at = b->data + b->off + (from_source ? b->len : 0);
+	/* A block's time is its step's start: its bytes were not yet out. */
+	long long ms = b->dump != NULL ? clock_now_ms() : 0;
 	ssize_t n;
 
 	if (b->mover != MOVER_COPY)
@@ -226,7 +229,7 @@ buf_step(struct buf *b, bool from_source)
 	if (n > 0 && b->dump != NULL && (from_source ? b->in : b->out) ==
 	    b->sock)
 		hexdump_bytes(b->dump, from_source ? HEX_RECEIVED : HEX_SENT,
-		    at, (size_t)n);
+		    at, (size_t)n, ms);
 	if (n > 0)
 		b->moved += (unsigned long long)n;
 	if (n > 0 && pipetrial_due(&b->trial, b->moved))

@@ -93,10 +93,12 @@ line_room(struct hexdump *h)
 
 /*
  * Record n bytes at p that went in direction dir (HEX_SENT or
- * HEX_RECEIVED): a header when the direction changes, then lines of 16.
+ * HEX_RECEIVED) by a step that began at ms: a header when the direction
+ * changes, then lines of 16.
  */
 void
-hexdump_bytes(struct hexdump *h, char dir, const void *p, size_t n)
+hexdump_bytes(struct hexdump *h, char dir, const void *p, size_t n,
+    long long ms)
 {
 	const unsigned char *b = p;
 	unsigned long long *off;
@@ -106,8 +108,7 @@ hexdump_bytes(struct hexdump *h, char dir, const void *p, size_t n)
 		return;
 	off = dir == HEX_SENT ? &h->sent : &h->received;
 	if (dir != h->last) {
-		h->len += hexline_header(line_room(h), dir,
-		    clock_now_ms() - h->start_ms);
+		h->len += hexline_header(line_room(h), dir, ms - h->start_ms);
 		h->last = dir;
 	}
 	while (n > 0 && h->err == 0) {

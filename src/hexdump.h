@@ -42,7 +42,8 @@ size_t	 hexline_header(char *, char, long long);
 /* hexdump.c */
 int	 hexdump_open(struct hexdump *, const struct options *,
 	    struct session *);
-void	 hexdump_bytes(struct hexdump *, char, const void *, size_t);
+void	 hexdump_bytes(struct hexdump *, char, const void *, size_t,
+	    long long);
 int	 hexdump_end(struct hexdump *, struct session *, int);
 
 #endif

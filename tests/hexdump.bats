@@ -92,6 +92,22 @@ exchange() {
 	[ "${lines[1]}" -lt 60000 ]
 }
 
+# Catches: a block stamped when its write returned, not before it began:
+# a process descheduled after the write (under valgrind, or here every
+# write(2) held 100 ms on its way back) stamped the request after the
+# peer had read it, less than the peer's 300 ms before the reply.
+@test "hexdump: a sent block is stamped before its write, however late that returns" {
+	local in=$BATS_TEST_TMPDIR/in
+	printf 'PING\r\n' >"$in"
+	start_peer accept read 6 sleep 300 say $'+PONG\r\n' fin sink
+	run -0 --separate-stderr strace_bin -e inject=write:delay_exit=100000 \
+	    "$TCPDIAL_BIN" --hexdump "$DUMP" 127.0.0.1 "$PORT" <"$in"
+	finish_peer
+	run -0 awk '/^# / { print $2 }' "$DUMP"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" -ge $((lines[0] + 300)) ]
+}
+
 @test "hexdump: -C records the CRLF as it went out" {
 	start_peer accept sink
 	run -0 --separate-stderr bash -c 'printf "a\nb\n" |
