@@ -258,7 +258,7 @@ struct trace_log {
 	int last;			/* the last state recorded */
 	int step;			/* ms to the next sample */
 	long long closed_ms;		/* CLOSE first read (said at close) */
-	bool gone;			/* ... and sock_diag held nothing */
+	bool gone;			/* sock_diag found it gone (look()) */
 	bool diag_ok;			/* sock_diag saw the live connection */
 };
 

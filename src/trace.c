@@ -53,7 +53,7 @@ record(struct session *s, long long ms, int state, bool inferred,
  */
 static void
 saw(struct session *s, long long ms, int state, const struct sockdiag *d,
-    bool after, bool abort)
+    bool after)
 {
 	int mid[8], k, i;
 
@@ -62,8 +62,7 @@ saw(struct session *s, long long ms, int state, const struct sockdiag *d,
 			s->trace.step *= 2;
 		return;
 	}
-	k = tcpstate_implied(s->trace.last, state, failed(s) || abort, mid,
-	    8);
+	k = tcpstate_implied(s->trace.last, state, failed(s), mid, 8);
 	for (i = 0; i < k; i++)
 		record(s, ms, mid[i], true, NULL, false);
 	record(s, ms, state, false, d, after);
@@ -79,17 +78,17 @@ diag(const struct session *s, bool peers, struct sockdiag *d)
 }
 
 /*
- * diag() of our end, returning its rc; *gone: the kernel holds nothing
- * of the connection, no socket (ENOENT) or one in CLOSE on its way out.
- * Never claimed unless sock_diag read the live connection: a kernel
- * without it answers ENOENT too.
+ * diag() of our end, returning its rc; s->trace.gone: the kernel holds
+ * nothing of the connection, no socket (ENOENT) or one in CLOSE on its
+ * way out.  Never claimed unless sock_diag read the live connection: a
+ * kernel without it answers ENOENT too.
  */
 static int
-look(const struct session *s, struct sockdiag *d, bool *gone)
+look(struct session *s, struct sockdiag *d)
 {
 	int rc = diag(s, false, d);
 
-	*gone = s->trace.diag_ok &&
+	s->trace.gone = s->trace.diag_ok &&
 	    (rc == 0 ? d->state == TCP_CLOSE : errno == ENOENT);
 	return rc;
 }
@@ -120,23 +119,17 @@ void
 trace_sample(const struct options *o, struct session *s)
 {
 	struct sockdiag d;
-	int state, rc;
-	bool gone;
+	int state;
 
 	if (!o->trace || s->fd == -1 || s->trace.last == TCP_TIME_WAIT ||
 	    s->trace.closed_ms != -1 || (state = tcpinfo_state(s->fd)) == -1)
 		return;
-	if (state != TCP_CLOSE) {
-		saw(s, clock_now_ms(), state, NULL, false, false);
-		return;
-	}
-	rc = look(s, &d, &gone);
-	if (rc == 0 && d.state == TCP_TIME_WAIT)
-		saw(s, clock_now_ms(), d.state, &d, false, false);
-	else {
+	if (state != TCP_CLOSE)
+		saw(s, clock_now_ms(), state, NULL, false);
+	else if (look(s, &d) == 0 && d.state == TCP_TIME_WAIT)
+		saw(s, clock_now_ms(), d.state, &d, false);
+	else
 		s->trace.closed_ms = clock_now_ms();
-		s->trace.gone = gone;
-	}
 }
 
 /*
@@ -163,24 +156,24 @@ trace_poll_ms(const struct options *o, const struct session *s)
  * went to TIME_WAIT, by the diagram, rather than a CLOSE the diagram
  * would reach only after 2 MSL: where sock_diag could not look (a
  * kernel without it), or where the disconnect was seen complete (a
- * kernel out of TIME_WAIT buckets skips it).  Else gone: the kernel
- * holds no TIME_WAIT, so a reset ended the close (ours, as Linux
+ * kernel out of TIME_WAIT buckets skips it).  Else (s->trace.gone) the
+ * kernel holds no TIME_WAIT: a reset ended the close (ours, as Linux
  * answers bytes that arrive after close(), or the peer's), or a timeout
- * did.
+ * did, with no state between.
  */
 static void
-went_close(struct session *s, long long ms, bool after, bool gone)
+went_close(struct session *s, long long ms, bool after)
 {
 	int last = s->trace.last;
 	bool active = last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
 	    last == TCP_CLOSING;
 
-	if (s->disconnect_done)
-		gone = false;
-	if (active && !gone && !failed(s))
+	if (active && (!s->trace.gone || s->disconnect_done) && !failed(s))
 		record(s, ms, TCP_TIME_WAIT, true, NULL, false);
+	else if (active)
+		record(s, ms, TCP_CLOSE, false, NULL, after);
 	else
-		saw(s, ms, TCP_CLOSE, NULL, after, active && gone);
+		saw(s, ms, TCP_CLOSE, NULL, after);
 }
 
 /*
@@ -192,19 +185,16 @@ void
 trace_closed(const struct options *o, struct session *s)
 {
 	struct sockdiag d;
-	int rc;
-	bool gone;
 
 	if (!o->trace || s->local_addr.ss_family == AF_UNSPEC)
 		return;
 	if (s->trace.closed_ms != -1)
-		went_close(s, s->trace.closed_ms, false, s->trace.gone);
+		went_close(s, s->trace.closed_ms, false);
 	else if (s->trace.last != TCP_TIME_WAIT) {
-		rc = look(s, &d, &gone);
-		if (rc == 0 && d.state != TCP_CLOSE)
-			saw(s, clock_now_ms(), d.state, &d, true, false);
+		if (look(s, &d) == 0 && d.state != TCP_CLOSE)
+			saw(s, clock_now_ms(), d.state, &d, true);
 		else
-			went_close(s, clock_now_ms(), true, gone);
+			went_close(s, clock_now_ms(), true);
 	}
 	if (s->peer_closed_first && !failed(s)) {
 		if (diag(s, true, &d) == 0)

@@ -99,6 +99,8 @@ exchange() {
 @test "hexdump: a sent block is stamped before its write, however late that returns" {
 	local in=$BATS_TEST_TMPDIR/in
 	printf 'PING\r\n' >"$in"
+	# As above, the peer's pause is the slow reply under test, not a
+	# wait: the bound below is one-sided, and nothing waits on it.
 	start_peer accept read 6 sleep 300 say $'+PONG\r\n' fin sink
 	run -0 --separate-stderr strace_bin -e inject=write:delay_exit=100000 \
 	    "$TCPDIAL_BIN" --hexdump "$DUMP" 127.0.0.1 "$PORT" <"$in"
@@ -205,7 +207,7 @@ exchange() {
 	    --json "$2" --hexdump "$3" 127.0.0.1 "$4" </dev/null >/dev/null' \
 	    _ "$TCPDIAL" "$j" "$DUMP" "$PORT"
 	dd if="$DUMP" iflag=nonblock bs=65536 of="$BATS_TEST_TMPDIR/dump" \
-	    <&6 2>/dev/null || true
+	    2>/dev/null || true
 	exec 6<&-
 	first=$(jq -r '.targets[0].first_byte_ms' "$j")
 	header=$(awk '/ ms: received/ { print $2; exit }' "$BATS_TEST_TMPDIR/dump")
@@ -217,14 +219,17 @@ exchange() {
 
 @test "hexdump: bytes an ending could not write are in the dump and counted as received" {
 	local j=$BATS_TEST_TMPDIR/j.json out=$BATS_TEST_TMPDIR/out lost
+	local fifo=$BATS_TEST_TMPDIR/stdout
 	start_peer accept send 2000000 sink
-	# stdout is a pipe read only once tcpdial has written its report:
-	# -m's flush gives up on what the pipe could not take.
-	run -9 --separate-stderr bash -c '
-	    { timeout -k 10 60 "$1" -m 1 --json "$2" --hexdump "$3" \
-	        127.0.0.1 "$4" </dev/null; echo $? >"$2.rc"; } |
-	    { while [ ! -s "$2.rc" ]; do sleep 0.02; done; cat >"$5"; }
-	    exit "$(cat "$2.rc")"' _ "$TCPDIAL" "$j" "$DUMP" "$PORT" "$out"
+	# stdout is a pipe this shell holds open and reads only after
+	# tcpdial has ended: -m's flush gives up on what it could not take.
+	mkfifo "$fifo"
+	exec 7<>"$fifo"
+	run -9 --separate-stderr bash -c 'timeout -k 10 60 "$1" -m 1 \
+	    --json "$2" --hexdump "$3" 127.0.0.1 "$4" </dev/null >"$5"' \
+	    _ "$TCPDIAL" "$j" "$DUMP" "$PORT" "$fifo" 7<&-
+	dd if="$fifo" iflag=nonblock bs=65536 of="$out" 2>/dev/null || true
+	exec 7<&-
 	lost=$(printf '%s\n' "$stderr" | sed -n \
 	    's/^tcpdial: write to stdout: \([0-9]*\) bytes received were not written$/\1/p')
 	[ "$lost" -gt 0 ]
