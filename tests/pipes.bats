@@ -181,13 +181,19 @@ pinned_end() {
 	# writer runs SCHED_BATCH, which never preempts on wake-up (and, unlike
 	# SCHED_IDLE, keeps its share beside a CPU hog): the pipe grows.  The
 	# writer pauses at 416 MiB, inside the grown window.
+	# The writer also pauses at 128 MiB, between the two looks, so that
+	# the pipe as it came is seen there however slowly this shell runs.
 	local n=$((424 << 20)) small pid
 	start_peer -t 120 accept sink
-	pinned_upload 'chrt -f 1 "$PEER" vgen $((304 << 20))
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	pinned_upload 'chrt -f 1 "$PEER" vgen $((128 << 20)); : >"$T/between"
+	    read -r _ <"$T/go"; chrt -f 1 "$PEER" vgen $((176 << 20))
 	    chrt -b 0 "$PEER" vgen $((112 << 20)); : >"$T/paused"
 	    read -r _ <"$T/end"; "$PEER" vgen $((8 << 20))'
-	while_alive "$pid" acked_over "$PORT" $((96 << 20))
-	pipe_size_is "$pid" "$small"
+	while_alive "$pid" test -e "$BATS_TEST_TMPDIR/between"
+	while_alive "$pid" drained "$pid"
+	pipe_is "$pid" "$small" 0
+	echo >"$BATS_TEST_TMPDIR/go"
 	while_alive "$pid" test -e "$BATS_TEST_TMPDIR/paused"
 	while_alive "$pid" drained "$pid"
 	pipe_is "$pid" 1048576 0
