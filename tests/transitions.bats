@@ -94,7 +94,7 @@ lastack_session() {
 	    "$BATS_TEST_TMPDIR/port.$peer_n"
 	t0=$(now_ms)
 	printf hello >&6
-	WAIT_MS=2000 wait_for "the peer to read hello" test -f "$REPORT"
+	wait_for "the peer to read hello" test -f "$REPORT"
 	elapsed_ok "$t0" 0 1500
 	[ "$(report received)" = 5 ]
 	[ -z "$(report error)" ]
