@@ -300,11 +300,13 @@ reset_seen() {
 }
 
 @test "--no-half-close with -q: -q counts from stdin EOF" {
-	# nofin: our FIN, held back, must not arrive while -q runs.
-	start_peer -t 10 accept read 4 nofin 400 sleep 1000
+	# nofin: our FIN, held back, must not arrive while -q runs.  The
+	# peer's window starts when it reads; -q's 1.5 s more leave room
+	# for a late peer.
+	start_peer -t 10 accept read 4 nofin 500 sleep 2500
 	t0=$(now_ms)
-	run -10 bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close -q 500ms 127.0.0.1 "$1"' _ "$PORT"
-	elapsed_ok "$t0" 500 800
+	run -10 bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close -q 2 127.0.0.1 "$1"' _ "$PORT"
+	elapsed_ok "$t0" 2000 2300
 	finish_peer
 	[ -z "$(report error)" ]
 }
@@ -327,13 +329,13 @@ reset_seen() {
 @test "-i does not fire while bytes keep moving" {
 	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 200 send 100 \
 	    sleep 200 send 100 close
-	run -0 bash -c 'set -o pipefail; "$TCPDIAL" -i 400ms 127.0.0.1 "$1" </dev/null | wc -c' _ "$PORT"
+	run -0 bash -c 'set -o pipefail; "$TCPDIAL" -i 1 127.0.0.1 "$1" </dev/null | wc -c' _ "$PORT"
 	[ "$output" -eq 400 ]
 }
 
 @test "-i fires in a gap longer than it" {
-	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 700 send 100 close
-	run -9 --separate-stderr bash -c '"$TCPDIAL" -i 400ms 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c; exit ${PIPESTATUS[0]}' _ "$PORT"
+	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 3000 send 100 close
+	run -9 --separate-stderr bash -c '"$TCPDIAL" -i 1 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c; exit ${PIPESTATUS[0]}' _ "$PORT"
 	[ "$output" -eq 200 ]
 }
 
