@@ -20,12 +20,18 @@ load helpers
 	# have bytes for it.  endings.bats has the rest of this rule.
 	start_peer -t 10 accept send 100000 fin sink
 	hold_stdin
-	bash -c 'set -o pipefail; "$TCPDIAL" 127.0.0.1 "$1" <"$2/in" 2>"$2/err" |
+	bash -c 'set -o pipefail
+	    { echo "$BASHPID" >"$2/pid"
+	      exec "$TCPDIAL" 127.0.0.1 "$1" <"$2/in" 2>"$2/err"; } |
 	    sha >"$2/sha"' _ "$PORT" "$BATS_TEST_TMPDIR" 3>&- 5>&- &
-	local pid=$!
-	# The peer's FIN is in (our socket in CLOSE_WAIT); tcpdial waits on.
+	local pid=$! td
+	# The peer's FIN is in (our socket in CLOSE_WAIT) and tcpdial has
+	# read it (stdout ended); it waits on, back in poll.
 	wait_for "the peer's FIN" in_state close-wait "$PORT"
-	kill -0 "$pid"
+	wait_for "stdout's end" test -s "$BATS_TEST_TMPDIR/sha"
+	td=$(cat "$BATS_TEST_TMPDIR/pid")
+	while_alive "$td" polling "$td"
+	kill -0 "$td"
 	release_stdin
 	wait_status "$pid"
 	[ "$status" -eq 0 ]
@@ -85,10 +91,13 @@ read_reset_ending() {
 @test "peer RST while stdout is slow: all it sent before still reaches stdout" {
 	# 200000 bytes: more than the stdout pipe holds, so part of it is
 	# still in tcpdial's buffer when the reset is read.
+	# The reader starts once the peer has sent its reset (its report is
+	# written then), however slowly this machine runs.
 	start_peer -t 10 accept send 200000 sleep 100 rst
 	run -8 --separate-stderr bash -c 'set -o pipefail
 	    "$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) |
-	    { sleep 0.5; sha; }' _ "$PORT"
+	    { until [ -s "$2" ]; do sleep 0.02; done; sha; }' _ "$PORT" \
+	    "$REPORT"
 	finish_peer
 	[ "$output" = "$(report sent_sha256)" ]
 }

@@ -55,7 +55,10 @@ upload_after_peer_fin() {	# upload_after_peer_fin KIND
 	local pipeline=$!
 	# The reader downstream sees the end while tcpdial still runs.
 	wait_for "stdout's end" test -s "$BATS_TEST_TMPDIR/sha"
-	kill -0 "$(cat "$BATS_TEST_TMPDIR/pid")"
+	local td
+	td=$(cat "$BATS_TEST_TMPDIR/pid")
+	while_alive "$td" polling "$td"
+	kill -0 "$td"
 	echo tail >&5
 	release_stdin
 	wait_status "$pipeline"
