@@ -156,7 +156,13 @@ load wait-helpers
 @test "--wait --any: a target between tries when another connects is unfinished" {
 	local refused late
 	refused=$(free_port)
-	late=$(free_port)
+	# Two ports nothing listens on are free one after the other, and may
+	# be the same port (the clean-clone CI rehearsal of 29d2a53 drew one
+	# port twice: both targets connected).
+	late=$refused
+	while [ "$late" = "$refused" ]; do
+		late=$(free_port)
+	done
 	bg_tcpdial -v -z --wait 60 --interval 1 --any --json "$JSON" \
 	    "127.0.0.1:$refused" "127.0.0.1:$late"
 	wait_for "the late target's first try failed" grep -q \
