@@ -211,6 +211,15 @@ elapsed_ok() {
 	    [ "$took" -le $(($3 + START_SLACK_MS + SCHED_SLACK_MS)) ]
 }
 
+# after_start MS: MS milliseconds plus an instrumented build's start-up
+# (a signal before tcpdial's main() would find nothing to close), in
+# seconds for timeout(1).
+after_start() {
+	instrument_cost
+	local ms=$(($1 + START_SLACK_MS))
+	printf '%d.%03d\n' $((ms / 1000)) $((ms % 1000))
+}
+
 # rss_ok KIB LIMIT_KIB: a peak RSS is within the limit.
 rss_ok() {
 	instrument_cost

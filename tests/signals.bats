@@ -12,15 +12,6 @@ load resolver-helpers
 # as a foreground one would be: "${FG[@]}" "$TCPDIAL" ...
 FG=(env --default-signal=INT)
 
-# after_start MS: MS milliseconds plus an instrumented build's start-up
-# (a signal before tcpdial's main() would find nothing to close), in
-# seconds for timeout(1).
-after_start() {
-	instrument_cost
-	local ms=$(($1 + START_SLACK_MS))
-	printf '%d.%03d\n' $((ms / 1000)) $((ms % 1000))
-}
-
 @test "timeout 2 against an endless sender: 143 within 2 s + 1 s grace" {
 	start_peer -t 60 accept send 1000000000000
 	instrument_cost
