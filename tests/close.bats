@@ -336,10 +336,12 @@ reset_seen() {
 }
 
 @test "-i does not fire while bytes keep moving" {
-	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 200 send 100 \
-	    sleep 200 send 100 close
+	# Gaps of 250 ms, 1.25 s in all: longer than one -i period, so an
+	# idle timer that bytes do not restart fires.
+	start_peer -t 10 accept send 100 sleep 250 send 100 sleep 250 send 100 \
+	    sleep 250 send 100 sleep 250 send 100 sleep 250 send 100 close
 	run -0 bash -c 'set -o pipefail; "$TCPDIAL" -i 1 127.0.0.1 "$1" </dev/null | wc -c' _ "$PORT"
-	[ "$output" -eq 400 ]
+	[ "$output" -eq 600 ]
 }
 
 @test "-i fires in a gap longer than it" {

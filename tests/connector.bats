@@ -140,6 +140,7 @@ ms_between() {
 	# after_start: under valgrind a signal at 0.3 s would come before
 	# main(), and the default action's 143 would pass for ours.
 	dead_resolver
+	instrument_cost
 	t0=$(now_ms)
 	run -143 --separate-stderr in_ns timeout --preserve-status -k 20 \
 	    "$(after_start 300)" "$TCPDIAL" -w 5 -z nosuchhost.example 80

@@ -160,7 +160,7 @@ lost_session() {
 }
 
 @test "a server that stops at our FIN: --no-half-close --settle gets it all" {
-	# --settle 1: a quiet that short comes only at the end, not from a
+	# --settle 1: a quiet that long comes only at the end, not from a
 	# peer descheduled on a loaded machine.
 	start_peer -t 60 accept read 4 sendtofin 20000000 await
 	run -0 --separate-stderr bash -c 'set -o pipefail; printf "GET\n" |
