@@ -94,10 +94,11 @@ read_reset_ending() {
 	# The reader starts once the peer has sent its reset (its report is
 	# written then), however slowly this machine runs.
 	start_peer -t 10 accept send 200000 sleep 100 rst
-	run -8 --separate-stderr bash -c 'set -o pipefail
-	    "$TCPDIAL" 127.0.0.1 "$1" < <(exec sleep 5 2>&-) |
+	hold_stdin
+	run -8 --separate-stderr bash -c 'exec 5>&-; set -o pipefail
+	    "$TCPDIAL" 127.0.0.1 "$1" <"$3" |
 	    { until [ -s "$2" ]; do sleep 0.02; done; sha; }' _ "$PORT" \
-	    "$REPORT"
+	    "$REPORT" "$BATS_TEST_TMPDIR/in"
 	finish_peer
 	[ "$output" = "$(report sent_sha256)" ]
 }
@@ -312,7 +313,7 @@ reset_seen() {
 	# nofin: our FIN, held back, must not arrive while -q runs.  The
 	# peer's window starts when it reads; -q's 1.5 s more leave room
 	# for a late peer.
-	start_peer -t 10 accept read 4 nofin 500 sleep 2500
+	start_peer -t 10 accept read 4 nofin 500 sink
 	t0=$(now_ms)
 	run -10 bash -c 'printf "GET\n" | "$TCPDIAL" --no-half-close -q 2 127.0.0.1 "$1"' _ "$PORT"
 	elapsed_ok "$t0" 2000 2300
@@ -346,7 +347,10 @@ reset_seen() {
 
 @test "-i fires in a gap longer than it" {
 	start_peer -t 10 accept send 100 sleep 200 send 100 sleep 3000 send 100 close
-	run -9 --separate-stderr bash -c '"$TCPDIAL" -i 1 127.0.0.1 "$1" < <(exec sleep 5 2>&-) | wc -c; exit ${PIPESTATUS[0]}' _ "$PORT"
+	hold_stdin
+	run -9 --separate-stderr bash -c 'exec 5>&-
+	    "$TCPDIAL" -i 1 127.0.0.1 "$1" <"$2" | wc -c; exit ${PIPESTATUS[0]}' \
+	    _ "$PORT" "$BATS_TEST_TMPDIR/in"
 	[ "$output" -eq 200 ]
 }
 

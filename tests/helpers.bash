@@ -141,6 +141,19 @@ release_stdin() {
 	exec 5>&-
 }
 
+# hold_peer: stop the peer before it accepts; the kernel still completes
+# the connection and queues what it can, and nothing answers until
+# release_peer.  (teardown kills a peer a failed test left stopped.)
+hold_peer() {
+	kill -STOP "$PEER_PID"
+	STOPPED_PIDS=$PEER_PID
+}
+
+release_peer() {
+	kill -CONT "$PEER_PID"
+	STOPPED_PIDS=
+}
+
 # wait_status PID: wait for the background PID; its exit status in status.
 wait_status() {
 	status=0

@@ -30,14 +30,12 @@ load helpers
 	# connection and queues what it can, and nothing reads until tcpdial
 	# has given up.  Then the peer reads what was left queued for it.
 	start_peer -t 20 accept sink
-	kill -STOP "$PEER_PID"
-	STOPPED_PIDS=$PEER_PID
+	hold_peer
 	t0=$(now_ms)
 	run -9 --separate-stderr bash -c '"$PEER" gen $((256 << 20)) |
 	    /usr/bin/time -f %M -o "$2" "$TCPDIAL" -i 1 127.0.0.1 "$1"
 	    exit "${PIPESTATUS[1]}"' _ "$PORT" "$BATS_TEST_TMPDIR/rss"
-	kill -CONT "$PEER_PID"
-	STOPPED_PIDS=
+	release_peer
 	# The socket buffers fill in a few ms; then nothing moves for 1 s.
 	elapsed_ok "$t0" 1000 1500
 	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: no traffic for 1000 ms (idle timeout): the peer took nothing" ]
@@ -124,12 +122,10 @@ load helpers
 	# runs; after tcpdial's end it reads what we left: the request and a
 	# FIN, never a reset.  (-m 10: a -q that never fires fails as 9.)
 	start_peer -t 10 accept sink
-	kill -STOP "$PEER_PID"
-	STOPPED_PIDS=$PEER_PID
+	hold_peer
 	t0=$(now_ms)
 	run -10 --separate-stderr bash -c 'printf "GET /\n" | "$TCPDIAL" -q 500ms -m 10 127.0.0.1 "$1"' _ "$PORT"
-	kill -CONT "$PEER_PID"
-	STOPPED_PIDS=
+	release_peer
 	elapsed_ok "$t0" 500 800
 	[ -z "$output" ]
 	[ "$stderr" = "tcpdial: 127.0.0.1 port $PORT: disconnect not complete after 500 ms" ]

@@ -186,11 +186,9 @@ pinned_end() {
 	# The writer also pauses at 128 MiB, between the two looks, so that
 	# the pipe as it came is seen there however slowly this shell runs.
 	# tcpdial runs SCHED_FIFO, under the writer's first priority, so
-	# that only the writer can switch it out.  A distcheck of 7f85bcc,
-	# beside a CPU hog and other test runs, found the pipe not grown at
-	# 400 MiB: the likeliest reading is that other processes woke on
-	# tcpdial's CPU during both of the second look's moves, while the
-	# writer refilled.
+	# that only the writer can switch it out: on a loaded machine, other
+	# processes waking on its CPU could make the second look see a
+	# writer that refills (b728cf6).
 	local n=$((424 << 20)) small pid
 	start_peer -t 120 accept sink
 	mkfifo "$BATS_TEST_TMPDIR/go"

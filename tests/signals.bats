@@ -28,9 +28,7 @@ FG=(env --default-signal=INT)
 @test "timeout(1)'s two SIGTERMs count once: 50 of 50 runs end alike" {
 	# Not "i": bats' run uses it.  stdin stays open, so -q (the grace)
 	# starts at the signal, however late timeout(1) sends it.
-	local round bad=0 q
-	instrument_cost
-	q=$((500 + START_SLACK_MS))
+	local round bad=0 q=500
 	hold_stdin
 	for ((round = 0; round < 50; round++)); do
 		start_peer -t 60 accept send 1000000000000
