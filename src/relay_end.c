@@ -56,6 +56,19 @@ relay_failed_after_fin(struct relay *r, struct session *s)
 }
 
 /*
+ * Send our FIN.  Returns false, or true when the connection failed under
+ * us (transition() then ends it as such).
+ */
+static bool
+send_fin(const struct options *o, struct session *s, struct relay *r)
+{
+	if (hangup_fin(o, s) == 0)
+		return false;
+	relay_failed(r, s, "send FIN to");
+	return true;
+}
+
+/*
  * stdin is done and everything read from it is sent: the point where a
  * graceful close sends its FIN.  Returns GO_ON, or the code with which
  * to end here (abort, -q 0, a reset met by our FIN).
@@ -64,16 +77,17 @@ static int
 fin_point(const struct options *o, struct session *s, struct relay *r)
 {
 	r->at_fin_point = true;
-	/* Without half-close, nothing is due until the session's end. */
+	/*
+	 * Without half-close, nothing is due until the session's end; a
+	 * signal is that end (relay_signal() set end_code), and its grace
+	 * waits for the disconnect that our FIN starts.
+	 */
 	if (o->close_mode == CLOSE_ABORT && o->half_close) {
 		s->how = END_ABORT;
 		return r->end_code;
 	}
-	if (o->half_close && hangup_fin(o, s) == -1) {
-		/* transition() ends it as a failed connection. */
-		relay_failed(r, s, "send FIN to");
+	if ((o->half_close || r->end_code != TD_OK) && send_fin(o, s, r))
 		return GO_ON;
-	}
 	if (o->disconnect_wait_ms == 0) {
 		/* -q 0: do not wait for the peer at all. */
 		s->how = END_CUT;
@@ -159,5 +173,9 @@ relay_signal(const struct options *o, struct session *s, struct relay *r)
 	report_note(o, s, NOTE_SIGNAL, sig_first());
 	r->stdin_done = true;
 	buf_discard(&r->up);
+	/* --no-half-close kept our FIN back at the FIN point: now it goes. */
+	if (!o->half_close && r->at_fin_point && s->fin_sent_ms == -1 &&
+	    !failed(s))
+		(void)send_fin(o, s, r);
 	return GO_ON;
 }

@@ -247,3 +247,49 @@ term_then_expiry() {
 @test "SIGTERM, then -i expires: still exit 143, not 9" {
 	term_then_expiry -i 500ms 'idle timeout'
 }
+
+# --no-half-close keeps our FIN for the session's end; a signal is that
+# end.  The peer closes at our FIN, as Redis and nginx's keep-alive do.
+# -q 30: a FIN held back until the grace runs out would take 30 s and
+# say "disconnect not complete".
+nohalf_session() {
+	start_peer -t 60 accept sink
+	hold_stdin
+	"$TCPDIAL" -vv --no-half-close -q 30 127.0.0.1 "$PORT" \
+	    <"$BATS_TEST_TMPDIR/in" >/dev/null 2>"$BATS_TEST_TMPDIR/err" \
+	    3>&- 5>&- &
+	TD_PID=$!
+	wait_for "the connection" grep -q connected "$BATS_TEST_TMPDIR/err"
+}
+
+# nohalf_ends: tcpdial ended by its SIGTERM at once, the disconnect done.
+nohalf_ends() {
+	wait_status "$TD_PID"
+	[ "$status" -eq 143 ]
+	finish_peer
+	[ "$(report client_end)" = FIN ]
+	grep -q 'disconnect complete after' "$BATS_TEST_TMPDIR/err"
+	run -1 grep 'not complete' "$BATS_TEST_TMPDIR/err"
+	elapsed_ok "$t0" 0 20000
+}
+
+# Catches: relay_signal() leaving the FIN to the grace's end.
+@test "--no-half-close, SIGTERM with stdin open: our FIN at once, 143" {
+	nohalf_session
+	t0=$(now_ms)
+	kill -TERM "$TD_PID"
+	nohalf_ends
+	release_stdin
+}
+
+# Catches: fin_point() passed without a FIN, never sent at the signal.
+@test "--no-half-close, SIGTERM after stdin's end: our FIN then, 143" {
+	nohalf_session
+	release_stdin
+	wait_for "stdin's end" grep -q 'stdin: end of file' \
+	    "$BATS_TEST_TMPDIR/err"
+	run -1 grep -q 'sent FIN' "$BATS_TEST_TMPDIR/err"
+	t0=$(now_ms)
+	kill -TERM "$TD_PID"
+	nohalf_ends
+}
