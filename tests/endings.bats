@@ -172,6 +172,18 @@ lost_session() {
 	[ "$output" = "$(report sent_sha256)" ]
 }
 
+# The README's and the man page's HTTP/1.0 form.  Catches: a FIN sent
+# at stdin's end despite --no-half-close (the peer would stop short).
+@test "a server that closes after its reply: --no-half-close alone gets it all" {
+	start_peer -t 60 accept read 4 sendtofin 20000000 close
+	run -0 --separate-stderr bash -c 'set -o pipefail; printf "GET\n" |
+	    "$TCPDIAL" --no-half-close 127.0.0.1 "$1" | sha' _ "$PORT"
+	[ -z "$stderr" ]
+	finish_peer
+	[ "$(report sent)" = 20000000 ]
+	[ "$output" = "$(report sent_sha256)" ]
+}
+
 @test "--settle counts the quiet only while we read: a slow stdout loses nothing" {
 	# --hexdump: stdout goes through tcpdial's buffer.  While a slow
 	# reader empties it the socket is not read, which is no quiet of the
