@@ -56,16 +56,16 @@ relay_failed_after_fin(struct relay *r, struct session *s)
 }
 
 /*
- * Send our FIN.  Returns false, or true when the connection failed under
- * us (transition() then ends it as such).
+ * Send our FIN.  Returns 0, or -1 when the connection failed under us
+ * (reported; transition() then ends it as such).
  */
-static bool
+static int
 send_fin(const struct options *o, struct session *s, struct relay *r)
 {
 	if (hangup_fin(o, s) == 0)
-		return false;
+		return 0;
 	relay_failed(r, s, "send FIN to");
-	return true;
+	return -1;
 }
 
 /*
@@ -77,16 +77,17 @@ static int
 fin_point(const struct options *o, struct session *s, struct relay *r)
 {
 	r->at_fin_point = true;
+	if (o->close_mode == CLOSE_ABORT && o->half_close) {
+		s->how = END_ABORT;
+		return r->end_code;
+	}
 	/*
 	 * Without half-close, nothing is due until the session's end; a
 	 * signal is that end (relay_signal() set end_code), and its grace
 	 * waits for the disconnect that our FIN starts.
 	 */
-	if (o->close_mode == CLOSE_ABORT && o->half_close) {
-		s->how = END_ABORT;
-		return r->end_code;
-	}
-	if ((o->half_close || r->end_code != TD_OK) && send_fin(o, s, r))
+	if ((o->half_close || r->end_code != TD_OK) &&
+	    send_fin(o, s, r) == -1)
 		return GO_ON;
 	if (o->disconnect_wait_ms == 0) {
 		/* -q 0: do not wait for the peer at all. */
