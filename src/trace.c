@@ -165,7 +165,13 @@ static void
 went_close(struct session *s, long long ms, bool after)
 {
 	int last = s->trace.last;
-	bool active = last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
+	bool active;
+
+	/* Our FIN, the first, left before any look: FIN_WAIT_1 passed. */
+	if (last == TCP_ESTABLISHED && s->fin_sent_ms != -1 &&
+	    !s->peer_closed_first && !failed(s))
+		record(s, ms, last = TCP_FIN_WAIT1, true, NULL, false);
+	active = last == TCP_FIN_WAIT1 || last == TCP_FIN_WAIT2 ||
 	    last == TCP_CLOSING;
 
 	if (active && (!s->trace.gone || s->disconnect_done) && !failed(s))

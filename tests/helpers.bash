@@ -258,12 +258,17 @@ export -f asan_build
 
 # strace_bin ARG...: the binary itself ($TCPDIAL_BIN, not a valgrind
 # wrapper) under strace, its trace in $BATS_TEST_TMPDIR/strace.log.
-# LeakSanitizer cannot work under ptrace: an ASan build runs without it.
 strace_bin() {
+	strace_env
+	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
+}
+
+# strace_env: LeakSanitizer cannot run under ptrace; an ASan build under
+# strace checks all but leaks.
+strace_env() {
 	if asan_build; then
 		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	fi
-	strace -f -qq -o "$BATS_TEST_TMPDIR/strace.log" "$@"
 }
 
 # stdout_stalled PID: tcpdial PID waits for stdout to take bytes and

@@ -178,6 +178,27 @@ closing_end() {
 	line TIME_WAIT | grep -q 'inferred'
 }
 
+# The same close, with FIN_WAIT_1 passed before the first look: strace
+# holds shutdown(2) 300 ms, and the peer's FIN comes back meanwhile.
+# Catches: went_close() taking a close from ESTABLISHED after our FIN
+# for an abort (the valgrind run of e8665ee said "a reset or a timeout").
+@test "trace: a clean close unseen until CLOSED is no reset either" {
+	need_root
+	make_netns
+	in_ns sysctl -qw net.ipv4.tcp_max_tw_buckets=0
+	PEER_NS=$NS start_peer accept sink
+	strace_env
+	run -0 --separate-stderr in_ns bash -c 'printf hi | strace -qq \
+	    -o /dev/null -e inject=shutdown:delay_exit=300000 "$1" -v \
+	    --trace 127.0.0.1 "$2"' _ "$TCPDIAL_BIN" "$PORT"
+	finish_peer
+	printf '%s\n' "$stderr"	# shown if the test fails
+	[ "$(report received)" = 2 ]
+	[[ $stderr == *"disconnect complete"* ]]
+	[[ $stderr != *"a reset or a timeout"* ]]
+	line TIME_WAIT | grep -q 'inferred'
+}
+
 @test "trace: a probe (-z) says its attempt, then its close" {
 	start_peer accept sink
 	run -0 --separate-stderr "$TCPDIAL" --trace -z 127.0.0.1 "$PORT"
