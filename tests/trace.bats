@@ -124,9 +124,12 @@ closing_end() {
 
 @test "trace: -q 0 while the peer still sends: our FIN said as it left, no TIME_WAIT made up" {
 	local err=$BATS_TEST_TMPDIR/err stall fin lost
-	# More than the connection and a stalled stdout hold: the peer still
-	# sends when tcpdial, its flush given up, closes.
-	start_peer accept send 4000000 sink
+	# More than the connection and a stalled stdout hold (loopback's
+	# receive buffer grows to tcp_rmem's 32 MiB here, and 4 MB once all
+	# fitted: the peer then read our FIN and closed, and the TIME_WAIT
+	# that followed was real): the peer still sends when tcpdial, its
+	# flush given up, closes.
+	start_peer accept send 64000000 sink
 	hold_stdin
 	# Opened read-only: peer stall, which waits for tcpdial, holds it too.
 	"$PEER" stall "$TCPDIAL_BIN" -v -q 0 -m 60 --trace 127.0.0.1 "$PORT" \
@@ -139,6 +142,7 @@ closing_end() {
 	pkill -TERM -P "$stall"
 	wait_status "$stall"
 	finish_peer
+	[ "$(report sent)" -lt 64000000 ]
 	[ "$status" = 143 ]
 	stderr=$(cat "$err")
 	# FIN_WAIT_1 may pass before the first look: the ACK of a FIN on
@@ -152,11 +156,12 @@ closing_end() {
 }
 
 @test "trace: stdout's reader gone while the peer still sends: our FIN, then no TIME_WAIT" {
-	start_peer accept send 4000000 sink
+	start_peer accept send 64000000 sink
 	run -11 --separate-stderr bash -c '"$1" --trace 127.0.0.1 "$2" \
 	    </dev/zero | head -c 10 >/dev/null; exit "${PIPESTATUS[0]}"' _ \
 	    "$TCPDIAL" "$PORT"
 	finish_peer
+	[ "$(report sent)" -lt 64000000 ]
 	[[ $(states) =~ ^"SYN_SENT ESTABLISHED FIN_WAIT_1"\*?" " ]]
 	[[ $stderr == *"write to stdout: Broken pipe"* ]]
 	[[ $stderr != *TIME_WAIT* ]]
