@@ -270,6 +270,8 @@ strace_env() {
 		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	fi
 }
+# strace_bin runs in the bash -c of some tests too.
+export -f strace_env
 
 # stdout_stalled PID: tcpdial PID waits for stdout to take bytes and
 # no longer reads the connection (its buffer for stdout is full), as
