@@ -174,9 +174,11 @@ relay_signal(const struct options *o, struct session *s, struct relay *r)
 	report_note(o, s, NOTE_SIGNAL, sig_first());
 	r->stdin_done = true;
 	buf_discard(&r->up);
-	/* --no-half-close kept our FIN back at the FIN point: now it goes. */
-	if (!o->half_close && r->at_fin_point && s->fin_sent_ms == -1 &&
-	    !failed(s))
+	/*
+	 * Past the FIN point with no FIN sent and nothing failed: only
+	 * --no-half-close keeps it back so, and this is the end it waits for.
+	 */
+	if (r->at_fin_point && s->fin_sent_ms == -1 && !failed(s))
 		(void)send_fin(o, s, r);
 	return GO_ON;
 }
